@@ -1,0 +1,31 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .workshop_job import JOB_STATES
+
+
+class WorkshopJobStageLog(models.Model):
+    _name = "workshop.job.stage.log"
+    _description = "Workshop Job State History"
+    _order = "date desc, id desc"
+    _log_access = True
+
+    job_id = fields.Many2one("workshop.job", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="job_id.company_id", store=True, index=True)
+    from_state = fields.Selection(JOB_STATES, string="From")
+    to_state = fields.Selection(JOB_STATES, string="To", required=True, index=True)
+    user_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.uid)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+
+    @api.model
+    def _log(self, jobs, from_state):
+        """Append one history row per job for its current state."""
+        # sudo() keeps the acting user in env.uid: the row names who did it
+        uid = self.env.uid
+        return self.create([
+            {"job_id": job.id, "from_state": from_state, "to_state": job.state, "user_id": uid}
+            for job in jobs
+        ])
+
+    def write(self, vals):
+        raise UserError(_("The state history cannot be changed."))

@@ -1,0 +1,121 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .workshop_job import COORDINATOR
+
+
+class WorkshopJobTimelog(models.Model):
+    _name = "workshop.job.timelog"
+    _description = "Workshop Job Time Log"
+    _order = "start_datetime desc, id desc"
+    _check_company_auto = True
+
+    job_id = fields.Many2one(
+        "workshop.job", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    company_id = fields.Many2one(related="job_id.company_id", store=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Technician", required=True, default=lambda self: self.env.user,
+        index=True,
+    )
+    start_datetime = fields.Datetime(string="Start", required=True, default=fields.Datetime.now)
+    stop_datetime = fields.Datetime(string="Stop")
+    duration_hours = fields.Float(
+        string="Hours", compute="_compute_duration_hours", store=True, digits=(16, 2)
+    )
+    note = fields.Char()
+    line_id = fields.Many2one(
+        "workshop.job.line", string="Labour Line", ondelete="set null", index="btree_not_null",
+        readonly=True,
+    )
+
+    @api.depends("start_datetime", "stop_datetime")
+    def _compute_duration_hours(self):
+        for log in self:
+            if log.start_datetime and log.stop_datetime:
+                delta = log.stop_datetime - log.start_datetime
+                log.duration_hours = round(delta.total_seconds() / 3600.0, 2)
+            else:
+                log.duration_hours = 0.0
+
+    @api.constrains("start_datetime", "stop_datetime")
+    def _check_dates(self):
+        for log in self:
+            if log.stop_datetime and log.stop_datetime < log.start_datetime:
+                raise ValidationError(_("A time log cannot stop before it starts."))
+
+    @api.constrains("user_id", "stop_datetime", "job_id")
+    def _check_one_running_timer(self):
+        running = self.filtered(lambda log: not log.stop_datetime)
+        if not running:
+            return
+        count = self.search_count(
+            [("user_id", "in", running.user_id.ids), ("stop_datetime", "=", False)]
+        )
+        if count > len(running.user_id):
+            raise ValidationError(_("A technician can run only one timer at a time."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            user_id = vals.get("user_id", self.env.uid)
+            if user_id != self.env.uid and not self.env.user.has_group(COORDINATOR):
+                raise UserError(_("You can log time only for yourself."))
+        logs = super().create(vals_list)
+        jobs = logs.job_id
+        if jobs.filtered(lambda j: j.state in ("invoiced", "cancelled")):
+            raise UserError(_("Time cannot be logged on an invoiced or cancelled job."))
+        logs.filtered("stop_datetime")._rollup_to_labour_lines()
+        return logs
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"start_datetime", "stop_datetime", "user_id"} & set(vals):
+            self.filtered("stop_datetime")._rollup_to_labour_lines()
+        return res
+
+    def action_stop(self):
+        """Stop running timers now and roll them into labour lines."""
+        self.filtered(lambda log: not log.stop_datetime).write(
+            {"stop_datetime": fields.Datetime.now()}
+        )
+        return True
+
+    def _rollup_to_labour_lines(self):
+        """Each stopped log belongs to the labour line of its technician's rate
+        product on its job (created when missing); that line's quantity is the
+        sum of its logs."""
+        Line = self.env["workshop.job.line"]
+        to_create = {}
+        for log in self.filtered(lambda log: not log.line_id):
+            product = log.user_id._get_workshop_labour_product(log.job_id.company_id)
+            if not product:
+                raise UserError(
+                    _("Set a labour product for %(user)s or a default one in the Workshop "
+                      "settings.", user=log.user_id.name)
+                )
+            line = log.job_id.line_ids.filtered(
+                lambda line, log=log, product=product: line.kind == "labour"
+                and line.product_id == product
+                and line.technician_id == log.user_id
+                and not line.invoice_line_ids
+            )[:1]
+            if line:
+                log.line_id = line
+            else:
+                to_create.setdefault((log.job_id, product, log.user_id), self.browse())
+                to_create[(log.job_id, product, log.user_id)] |= log
+        if to_create:
+            # sudo: technicians create labour lines at the rate product's price,
+            # which they may not set themselves.
+            new_lines = Line.sudo().create([
+                {"job_id": job.id, "kind": "labour", "product_id": product.id,
+                 "technician_id": user.id, "quantity": 0.0}
+                for job, product, user in to_create
+            ])
+            for line, logs in zip(new_lines, to_create.values()):
+                logs.line_id = line.id
+        lines = self.line_id
+        # sudo: the quantity comes from the logs, not from the user.
+        for line in lines.sudo().with_context(workshop_timelog_rollup=True):
+            line.quantity = sum(line.timelog_ids.mapped("duration_hours"))

@@ -1,0 +1,1 @@
+from . import workshop_job_invoice_wizard
