@@ -13,6 +13,10 @@ SLA_STATUS = [
 FINISHED = ("done", "signed", "invoiced", "cancelled")
 
 
+def _not(domain):
+    return ["!", *expression.normalize_domain(domain)]
+
+
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"
 
@@ -93,7 +97,7 @@ class WorkshopJob(models.Model):
         domains = [self._sla_status_domain(status) for status in values]
         domain = expression.OR(domains) if domains else expression.FALSE_DOMAIN
         if operator in ("!=", "not in"):
-            domain = ["!", *expression.normalize_domain(domain)]
+            domain = _not(domain)
         return domain
 
     @api.model
@@ -138,7 +142,7 @@ class WorkshopJob(models.Model):
             ]
         )
         at_risk = expression.AND(
-            [at_risk_one, [("state", "not in", FINISHED)], ["!", *breached], ["!", *no_sla]]
+            [at_risk_one, [("state", "not in", FINISHED)], _not(breached), _not(no_sla)]
         )
         if status == "breached":
             return breached
@@ -154,11 +158,11 @@ class WorkshopJob(models.Model):
         )
         if status == "on_track":
             return expression.AND(
-                [pending, [("state", "!=", "cancelled")], ["!", *breached], ["!", *at_risk]]
+                [pending, [("state", "!=", "cancelled")], _not(breached), _not(at_risk)]
             )
         # met: every deadline reached in time (or the job was cancelled)
-        return expression.AND([["!", *breached], ["!", *no_sla], ["!", *at_risk],
-                               ["!", *expression.AND([pending, [("state", "!=", "cancelled")]])]])
+        return expression.AND([_not(breached), _not(no_sla), _not(at_risk),
+                               _not(expression.AND([pending, [("state", "!=", "cancelled")]]))])
 
     # Stored lateness flags let the search above stay a plain SQL domain.
     sla_response_late = fields.Boolean(compute="_compute_sla_late", store=True)

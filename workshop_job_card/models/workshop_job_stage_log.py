@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 
 from .workshop_job import JOB_STATES
 
@@ -26,6 +25,3 @@ class WorkshopJobStageLog(models.Model):
             {"job_id": job.id, "from_state": from_state, "to_state": job.state, "user_id": uid}
             for job in jobs
         ])
-
-    def write(self, vals):
-        raise UserError(_("The state history cannot be changed."))
