@@ -22,6 +22,7 @@
         "views/workshop_job_stage_log_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/workshop_portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
