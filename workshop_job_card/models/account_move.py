@@ -5,7 +5,11 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     workshop_job_id = fields.Many2one(
-        "workshop.job", string="Job Card", index="btree_not_null", readonly=True, copy=False,
+        "workshop.job",
+        string="Job Card",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
         help="The job this invoice bills (empty on invoices grouping several jobs).",
     )
     workshop_job_ids = fields.Many2many(
@@ -22,7 +26,9 @@ class AccountMove(models.Model):
 
     def action_view_workshop_jobs(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("workshop_job_card.workshop_job_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "workshop_job_card.workshop_job_action"
+        )
         jobs = self.workshop_job_ids
         if len(jobs) == 1:
             action.update(views=[(False, "form")], res_id=jobs.id)
@@ -33,10 +39,12 @@ class AccountMove(models.Model):
     def _reverse_moves(self, default_values_list=None, cancel=False):
         if not default_values_list:
             default_values_list = [{} for _move in self]
-        for move, default_values in zip(self, default_values_list):
+        for move, default_values in zip(self, default_values_list, strict=False):
             if move.workshop_job_id:
                 default_values.setdefault("workshop_job_id", move.workshop_job_id.id)
-        return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+        return super()._reverse_moves(
+            default_values_list=default_values_list, cancel=cancel
+        )
 
     # The job's state follows its invoices: every path that changes what an
     # invoice bills (post, cancel, reset, delete) re-syncs the jobs.

@@ -5,16 +5,21 @@ class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
     workshop_job_line_id = fields.Many2one(
-        "workshop.job.line", string="Job Line", index="btree_not_null", copy=False,
-        readonly=True, ondelete="restrict",
+        "workshop.job.line",
+        string="Job Line",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        ondelete="restrict",
     )
     workshop_billing_round = fields.Integer(
-        copy=False, readonly=True,
+        copy=False,
+        readonly=True,
         help="The job's billing round this line belongs to (see the unique index).",
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # The database itself refuses a second live invoice line for the same
         # job line in the same billing round, whatever path writes it.
         self.env.cr.execute(
@@ -26,8 +31,10 @@ class AccountMoveLine(models.Model):
                AND parent_state != 'cancel'
             """
         )
+        return res
 
     def _copy_data_extend_business_fields(self, values):
         # credit notes keep the link to the job line they reverse
-        super()._copy_data_extend_business_fields(values)
+        res = super()._copy_data_extend_business_fields(values)
         values["workshop_job_line_id"] = self.workshop_job_line_id.id
+        return res

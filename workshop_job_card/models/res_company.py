@@ -10,15 +10,20 @@ class ResCompany(models.Model):
         "(jobs with exceptions are left for review).",
     )
     workshop_labour_overrun_pct = fields.Float(
-        string="Labour Overrun Tolerance (%)", default=20.0,
+        string="Labour Overrun Tolerance (%)",
+        default=20.0,
         help="Labour above the estimate by more than this is an invoicing exception.",
     )
     workshop_sla_risk_pct = fields.Float(
-        string="SLA At-Risk Threshold (%)", default=25.0,
+        string="SLA At-Risk Threshold (%)",
+        default=25.0,
         help="A job is at risk when less than this share of its SLA window remains.",
     )
     workshop_labour_product_id = fields.Many2one(
-        "product.product", string="Default Labour Product",
+        "product.product",
+        string="Default Labour Product",
         help="Rate product for technicians without their own.",
     )
-    workshop_travel_product_id = fields.Many2one("product.product", string="Travel Product")
+    workshop_travel_product_id = fields.Many2one(
+        "product.product", string="Travel Product"
+    )

@@ -15,5 +15,7 @@ class ResUsers(models.Model):
         return (
             self.workshop_labour_product_id
             or company.workshop_labour_product_id
-            or self.env.ref("workshop_job_card.product_labour_hour", raise_if_not_found=False)
+            or self.env.ref(
+                "workshop_job_card.product_labour_hour", raise_if_not_found=False
+            )
         )

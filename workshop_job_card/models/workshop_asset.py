@@ -11,26 +11,44 @@ class WorkshopAsset(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company)
-    partner_id = fields.Many2one("res.partner", string="Owner", required=True, index=True,
-                                 tracking=True, check_company=True)
-    asset_kind = fields.Selection([("vehicle", "Vehicle"), ("equipment", "Equipment")],
-                                  default="vehicle", required=True)
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Owner",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    asset_kind = fields.Selection(
+        [("vehicle", "Vehicle"), ("equipment", "Equipment")],
+        default="vehicle",
+        required=True,
+    )
     serial_number = fields.Char(string="Serial / VIN", index=True, tracking=True)
     license_plate = fields.Char(index=True, tracking=True)
     make = fields.Char()
     model = fields.Char()
     year = fields.Integer()
     meter_value = fields.Float(string="Meter", help="Odometer (km) or running hours.")
-    meter_unit = fields.Selection([("km", "km"), ("mi", "mi"), ("h", "hours")], default="km")
-    site_partner_id = fields.Many2one("res.partner", string="Location", check_company=True)
+    meter_unit = fields.Selection(
+        [("km", "km"), ("mi", "mi"), ("h", "hours")], default="km"
+    )
+    site_partner_id = fields.Many2one(
+        "res.partner", string="Location", check_company=True
+    )
     note = fields.Html()
     job_ids = fields.One2many("workshop.job", "asset_id", string="Jobs")
     job_count = fields.Integer(compute="_compute_job_count")
 
     _sql_constraints = [
-        ("serial_company_uniq", "unique(serial_number, company_id)",
-         "This serial number / VIN is already registered."),
+        (
+            "serial_company_uniq",
+            "unique(serial_number, company_id)",
+            "This serial number / VIN is already registered.",
+        ),
     ]
 
     @api.depends("name", "license_plate", "serial_number")
@@ -50,7 +68,12 @@ class WorkshopAsset(models.Model):
 
     def action_view_jobs(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("workshop_job_card.workshop_job_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "workshop_job_card.workshop_job_action"
+        )
         action["domain"] = [("asset_id", "=", self.id)]
-        action["context"] = {"default_asset_id": self.id, "default_partner_id": self.partner_id.id}
+        action["context"] = {
+            "default_asset_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
         return action

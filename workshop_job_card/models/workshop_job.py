@@ -15,7 +15,14 @@ JOB_STATES = [
 ]
 
 # States in which a job is still being worked on.
-OPEN_STATES = ("draft", "scheduled", "dispatched", "en_route", "on_site", "waiting_parts")
+OPEN_STATES = (
+    "draft",
+    "scheduled",
+    "dispatched",
+    "en_route",
+    "on_site",
+    "waiting_parts",
+)
 # States in which the work is finished and billing is due.
 BILLABLE_STATES = ("done", "signed")
 
@@ -146,7 +153,10 @@ class WorkshopJob(models.Model):
         check_company=True,
     )
     client_order_ref = fields.Char(
-        string="Customer PO", tracking=True, copy=False, help="Printed as the invoice reference."
+        string="Customer PO",
+        tracking=True,
+        copy=False,
+        help="Printed as the invoice reference.",
     )
     pricelist_id = fields.Many2one(
         "product.pricelist",
@@ -215,7 +225,9 @@ class WorkshopJob(models.Model):
     # ------------------------------------------------------------------
     # Sign-off
     # ------------------------------------------------------------------
-    signature = fields.Image(copy=False, attachment=True, max_width=1024, max_height=1024)
+    signature = fields.Image(
+        copy=False, attachment=True, max_width=1024, max_height=1024
+    )
     signed_by = fields.Char(copy=False)
     signed_datetime = fields.Datetime(string="Signed On", copy=False, readonly=True)
 
@@ -229,7 +241,11 @@ class WorkshopJob(models.Model):
     labour_estimate_hours = fields.Float(compute="_compute_labour", store=True)
 
     _sql_constraints = [
-        ("name_company_uniq", "unique(name, company_id)", "A job reference must be unique."),
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "A job reference must be unique.",
+        ),
     ]
 
     # ------------------------------------------------------------------
@@ -284,7 +300,8 @@ class WorkshopJob(models.Model):
     def _compute_timer_running(self):
         for job in self:
             job.timer_running = any(
-                log.user_id == self.env.user and not log.stop_datetime for log in job.timelog_ids
+                log.user_id == self.env.user and not log.stop_datetime
+                for log in job.timelog_ids
             )
 
     @api.depends_context("uid")
@@ -292,9 +309,10 @@ class WorkshopJob(models.Model):
         self.can_edit_prices = self.env.user.has_group(COORDINATOR)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for job in self:
             job.access_url = f"/my/workshop_jobs/{job.id}"
+        return res
 
     # ------------------------------------------------------------------
     # CRUD
@@ -303,22 +321,32 @@ class WorkshopJob(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("state", "draft") != "draft":
-                raise UserError(_("A new job starts as a draft; use the workflow buttons."))
+                raise UserError(
+                    _("A new job starts as a draft; use the workflow buttons.")
+                )
             if vals.get("name", _("New")) == _("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "workshop.job"
-                ) or _("New")
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    company
+                ).next_by_code("workshop.job") or _("New")
         jobs = super().create(vals_list)
         jobs.filtered(lambda j: j.template_id and not j.line_ids)._apply_template()
-        self.env["workshop.job.stage.log"].sudo()._log(jobs, False)  # log is append-only
+        self.env["workshop.job.stage.log"].sudo()._log(
+            jobs, False
+        )  # log is append-only
         return jobs
 
     def write(self, vals):
         if "state" in vals and not self.env.context.get("workshop_transition"):
             raise UserError(
-                _("The state of a job changes only through its workflow buttons (%(fields)s).",
-                  fields=", ".join(TRANSITIONS))
+                _(
+                    "The state of a job changes only through its "
+                    "workflow buttons (%(fields)s).",
+                    fields=", ".join(TRANSITIONS),
+                )
             )
         locked_fields = set(vals) - LOCK_EXEMPT_FIELDS
         if locked_fields and not self.env.context.get("workshop_transition"):
@@ -326,7 +354,8 @@ class WorkshopJob(models.Model):
             if locked:
                 raise UserError(
                     _(
-                        "Job %(jobs)s is invoiced and locked. Issue a credit note on its "
+                        "Job %(jobs)s is invoiced and locked. "
+                        "Issue a credit note on its "
                         "invoice to re-open it.",
                         jobs=", ".join(locked.mapped("name")),
                     )
@@ -340,7 +369,9 @@ class WorkshopJob(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
         if any(job.state not in ("draft", "cancelled") for job in self):
-            raise UserError(_("Only draft or cancelled jobs can be deleted; cancel the job first."))
+            raise UserError(
+                _("Only draft or cancelled jobs can be deleted; cancel the job first.")
+            )
 
     # ------------------------------------------------------------------
     # Templates
@@ -372,13 +403,17 @@ class WorkshopJob(models.Model):
         from_states, target, group = TRANSITIONS[action]
         if not self.env.user.has_group(group) and not self.env.su:
             raise AccessError(
-                _("You are not allowed to do this on a job (%(action)s).", action=action)
+                _(
+                    "You are not allowed to do this on a job (%(action)s).",
+                    action=action,
+                )
             )
         for job in self:
             if job.state not in from_states:
                 raise UserError(
                     _(
-                        "Job %(job)s is %(state)s: it cannot go to %(target)s from there.",
+                        "Job %(job)s is %(state)s: it cannot go to "
+                        "%(target)s from there.",
                         job=job.name,
                         state=dict(JOB_STATES)[job.state],
                         target=dict(JOB_STATES)[target],
@@ -410,7 +445,10 @@ class WorkshopJob(models.Model):
         missing = self.filtered(lambda j: not j.scheduled_datetime)
         if missing:
             raise UserError(
-                _("Set a scheduled date on %(jobs)s first.", jobs=", ".join(missing.mapped("name")))
+                _(
+                    "Set a scheduled date on %(jobs)s first.",
+                    jobs=", ".join(missing.mapped("name")),
+                )
             )
         return self._transition("action_schedule")
 
@@ -419,7 +457,10 @@ class WorkshopJob(models.Model):
         missing = self.filtered(lambda j: not j.technician_ids)
         if missing:
             raise UserError(
-                _("Assign a technician to %(jobs)s first.", jobs=", ".join(missing.mapped("name")))
+                _(
+                    "Assign a technician to %(jobs)s first.",
+                    jobs=", ".join(missing.mapped("name")),
+                )
             )
         return self._transition("action_dispatch")
 
@@ -445,13 +486,21 @@ class WorkshopJob(models.Model):
         Running timers are stopped and rolled into labour lines.
         """
         for job in self:
-            if not job.line_ids.filtered(lambda line: line.kind not in ("section", "note")):
+            if not job.line_ids.filtered(
+                lambda line: line.kind not in ("section", "note")
+            ):
                 raise UserError(
-                    _("Job %(job)s has no lines: record the work before closing it.", job=job.name)
+                    _(
+                        "Job %(job)s has no lines: record the work before closing it.",
+                        job=job.name,
+                    )
                 )
             if not job._html_has_text(job.resolution):
                 raise UserError(
-                    _("Job %(job)s has no resolution notes: say what was done.", job=job.name)
+                    _(
+                        "Job %(job)s has no resolution notes: say what was done.",
+                        job=job.name,
+                    )
                 )
         self.timelog_ids.filtered(lambda log: not log.stop_datetime).action_stop()
         return self._transition("action_done")
@@ -469,8 +518,11 @@ class WorkshopJob(models.Model):
         for job in self:
             if not job.signature or not (job.signed_by or "").strip():
                 raise UserError(
-                    _("Job %(job)s needs the customer's signature and the signer's name.",
-                      job=job.name)
+                    _(
+                        "Job %(job)s needs the customer's "
+                        "signature and the signer's name.",
+                        job=job.name,
+                    )
                 )
         self.with_context(workshop_transition=True).write(
             {"signed_datetime": fields.Datetime.now()}
@@ -484,7 +536,10 @@ class WorkshopJob(models.Model):
         for job in self:
             if job.invoice_ids.filtered(lambda m: m.state != "cancel"):
                 raise UserError(
-                    _("Job %(job)s has invoices: cancel or credit them first.", job=job.name)
+                    _(
+                        "Job %(job)s has invoices: cancel or credit them first.",
+                        job=job.name,
+                    )
                 )
         self.timelog_ids.filtered(lambda log: not log.stop_datetime).action_stop()
         return self._transition("action_cancel")

@@ -12,8 +12,9 @@ INVOICE_STATUS = [
 ]
 
 
+# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJob(models.Model):
-    _inherit = "workshop.job"
+    _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 
     invoice_ids = fields.Many2many(
         "account.move", string="Invoices", compute="_compute_invoice_ids"
@@ -32,13 +33,17 @@ class WorkshopJob(models.Model):
         string="Invoicing Exceptions", compute="_compute_invoice_exception", store=True
     )
     has_invoice_exception = fields.Boolean(
-        string="Exception to Review", compute="_compute_invoice_exception", store=True, index=True
+        string="Exception to Review",
+        compute="_compute_invoice_exception",
+        store=True,
+        index=True,
     )
     is_exception_accepted = fields.Boolean(
         string="Exceptions Accepted",
         copy=False,
         tracking=True,
-        help="A coordinator reviewed the price/labour exceptions and lets the job be invoiced.",
+        help="A coordinator reviewed the price/labour "
+        "exceptions and lets the job be invoiced.",
     )
 
     # ------------------------------------------------------------------
@@ -64,11 +69,14 @@ class WorkshopJob(models.Model):
                 job.invoice_status = "no"
             elif to_bill:
                 refunded = any(
-                    aml.move_id.move_type == "out_refund" and aml.parent_state == "posted"
+                    aml.move_id.move_type == "out_refund"
+                    and aml.parent_state == "posted"
                     for aml in job.line_ids.invoice_line_ids
                 )
                 job.invoice_status = "to_reinvoice" if refunded else "to_invoice"
-            elif job.line_ids.invoice_line_ids.filtered(lambda a: a.parent_state != "cancel"):
+            elif job.line_ids.invoice_line_ids.filtered(
+                lambda a: a.parent_state != "cancel"
+            ):
                 job.invoice_status = "invoiced"
             else:
                 job.invoice_status = "no"
@@ -102,30 +110,44 @@ class WorkshopJob(models.Model):
         """
         self.ensure_one()
         blocking, acceptable = [], []
-        waiting = self.line_ids.filtered(lambda line: line.approval_state == "to_approve")
+        waiting = self.line_ids.filtered(
+            lambda line: line.approval_state == "to_approve"
+        )
         if waiting:
             blocking.append(
-                _("%(count)s line(s) waiting for approval: %(lines)s",
-                  count=len(waiting), lines=", ".join(waiting.mapped("name")))
+                _(
+                    "%(count)s line(s) waiting for approval: %(lines)s",
+                    count=len(waiting),
+                    lines=", ".join(waiting.mapped("name")),
+                )
             )
         unpriced = self.line_ids.filtered(
             lambda line: line.is_billable
             and line.kind in ("part", "labour", "travel", "fee")
             and line.approval_state == "approved"
             and not line.is_warranty
-            and not float_is_zero(line.quantity, precision_rounding=line.product_uom_id.rounding or 0.01)
+            and not float_is_zero(
+                line.quantity, precision_rounding=line.product_uom_id.rounding or 0.01
+            )
             and line.currency_id.is_zero(line.price_unit)
         )
         if unpriced:
             acceptable.append(
-                _("Billable line(s) with no price: %(lines)s", lines=", ".join(unpriced.mapped("name")))
+                _(
+                    "Billable line(s) with no price: %(lines)s",
+                    lines=", ".join(unpriced.mapped("name")),
+                )
             )
         pct = self.company_id.workshop_labour_overrun_pct
         estimate = self.labour_estimate_hours
-        if estimate and float_compare(self.labour_hours, estimate * (1 + pct / 100.0), 2) > 0:
+        if (
+            estimate
+            and float_compare(self.labour_hours, estimate * (1 + pct / 100.0), 2) > 0
+        ):
             acceptable.append(
                 _(
-                    "Labour %(actual).2f h is over the estimate of %(estimate).2f h by more "
+                    "Labour %(actual).2f h is over the estimate "
+                    "of %(estimate).2f h by more "
                     "than %(pct)s%%.",
                     actual=self.labour_hours,
                     estimate=estimate,
@@ -140,8 +162,12 @@ class WorkshopJob(models.Model):
     def action_accept_exceptions(self):
         """A coordinator reviewed the price/labour exceptions: allow invoicing."""
         if not self.env.user.has_group(COORDINATOR):
-            raise AccessError(_("Only a service coordinator can accept invoicing exceptions."))
-        self.with_context(workshop_transition=True).write({"is_exception_accepted": True})
+            raise AccessError(
+                _("Only a service coordinator can accept invoicing exceptions.")
+            )
+        self.with_context(workshop_transition=True).write(
+            {"is_exception_accepted": True}
+        )
         return True
 
     def action_create_invoice(self, grouped=False):
@@ -186,7 +212,10 @@ class WorkshopJob(models.Model):
             return
         self.flush_recordset()
         self.env.cr.execute(
-            SQL("SELECT id FROM workshop_job WHERE id IN %s ORDER BY id FOR UPDATE", tuple(self.ids))
+            SQL(
+                "SELECT id FROM workshop_job WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(self.ids),
+            )
         )
         self.invalidate_recordset()
 
@@ -219,9 +248,12 @@ class WorkshopJob(models.Model):
         jobs._sync_invoiced_state()
         for job in jobs:
             job.message_post(
-                body=_("Invoiced: %s", ", ".join(
-                    m._get_html_link() for m in moves if job in m.workshop_job_ids
-                )),
+                body=_(
+                    "Invoiced: %s",
+                    ", ".join(
+                        m._get_html_link() for m in moves if job in m.workshop_job_ids
+                    ),
+                ),
             )
         return moves
 
@@ -234,7 +266,10 @@ class WorkshopJob(models.Model):
                 if auto:
                     continue
                 raise UserError(
-                    _("Job %(job)s is not done yet: finish it before invoicing.", job=job.name)
+                    _(
+                        "Job %(job)s is not done yet: finish it before invoicing.",
+                        job=job.name,
+                    )
                 )
             if not job.line_ids.filtered("is_invoiceable"):
                 continue  # already invoiced: calling again creates nothing
@@ -243,7 +278,8 @@ class WorkshopJob(models.Model):
                     continue
                 raise UserError(
                     _(
-                        "Job %(job)s has exceptions to review before invoicing:\n%(reasons)s",
+                        "Job %(job)s has exceptions to review "
+                        "before invoicing:\n%(reasons)s",
                         job=job.name,
                         reasons=job.invoice_exception,
                     )
@@ -252,7 +288,12 @@ class WorkshopJob(models.Model):
         if jobs and not auto:
             missing = jobs.filtered(lambda j: not j.partner_invoice_id)
             if missing:
-                raise UserError(_("Set an invoice contact on %s.", ", ".join(missing.mapped("name"))))
+                raise UserError(
+                    _(
+                        "Set an invoice contact on %s.",
+                        ", ".join(missing.mapped("name")),
+                    )
+                )
         return jobs
 
     def _group_for_invoicing(self, grouped):
@@ -272,10 +313,16 @@ class WorkshopJob(models.Model):
         for job in self:
             job_lines = job._prepare_invoice_line_vals_list()
             if len(self) > 1 and job_lines:
-                line_vals.append({
-                    "display_type": "line_section",
-                    "name": _("%(job)s — %(asset)s", job=job.name, asset=job.asset_id.display_name or job.partner_id.name),
-                })
+                line_vals.append(
+                    {
+                        "display_type": "line_section",
+                        "name": _(
+                            "%(job)s — %(asset)s",
+                            job=job.name,
+                            asset=job.asset_id.display_name or job.partner_id.name,
+                        ),
+                    }
+                )
             line_vals += job_lines
         refs = [ref for ref in self.mapped("client_order_ref") if ref]
         return {
@@ -304,7 +351,9 @@ class WorkshopJob(models.Model):
             elif line.kind == "note":
                 pending_headers.append(line)
             elif line.is_invoiceable:
-                result += [h._prepare_invoice_line_vals(round_) for h in pending_headers]
+                result += [
+                    h._prepare_invoice_line_vals(round_) for h in pending_headers
+                ]
                 pending_headers = []
                 result.append(line._prepare_invoice_line_vals(round_))
         return result
@@ -316,14 +365,19 @@ class WorkshopJob(models.Model):
         self.env.flush_all()
         for job in self:
             has_open = bool(job.line_ids.filtered("is_invoiceable"))
-            live = job.line_ids.invoice_line_ids.filtered(lambda a: a.parent_state != "cancel")
+            live = job.line_ids.invoice_line_ids.filtered(
+                lambda a: a.parent_state != "cancel"
+            )
             if job.state in BILLABLE_STATES and not has_open and live:
                 job._set_state("invoiced")
             elif job.state == "invoiced" and has_open:
                 job._set_state("signed" if job.signed_datetime else "done")
                 job.message_post(
-                    body=_("Billing re-opened: a credit note or cancellation reversed part of "
-                           "the invoice. The job is to be re-invoiced.")
+                    body=_(
+                        "Billing re-opened: a credit note or "
+                        "cancellation reversed part of "
+                        "the invoice. The job is to be re-invoiced."
+                    )
                 )
 
     def _auto_invoice_on_sign(self):
@@ -335,6 +389,9 @@ class WorkshopJob(models.Model):
         moves = jobs.sudo()._create_invoices(auto=True)
         for job in jobs.filtered("has_invoice_exception"):
             job.message_post(
-                body=_("Not invoiced automatically: exceptions to review.\n%s", job.invoice_exception)
+                body=_(
+                    "Not invoiced automatically: exceptions to review.\n%s",
+                    job.invoice_exception,
+                )
             )
         return moves

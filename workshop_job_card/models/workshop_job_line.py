@@ -16,8 +16,18 @@ BILLED_KINDS = ("part", "labour", "travel", "fee")
 # What a technician may not set: prices are the office's business.
 PRICE_FIELDS = {"price_unit", "discount", "tax_ids", "is_billable", "approval_state"}
 # What may not change once a line is on a posted invoice.
-BILLED_FIELDS = {"product_id", "quantity", "product_uom_id", "price_unit", "discount", "tax_ids",
-                 "is_billable", "is_warranty", "kind", "job_id"}
+BILLED_FIELDS = {
+    "product_id",
+    "quantity",
+    "product_uom_id",
+    "price_unit",
+    "discount",
+    "tax_ids",
+    "is_billable",
+    "is_warranty",
+    "kind",
+    "job_id",
+}
 
 
 class WorkshopJobLine(models.Model):
@@ -27,12 +37,18 @@ class WorkshopJobLine(models.Model):
     _check_company_auto = True
 
     job_id = fields.Many2one(
-        "workshop.job", required=True, ondelete="cascade", index=True, check_company=True
+        "workshop.job",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(
         related="job_id.company_id", store=True, index=True, precompute=True
     )
-    currency_id = fields.Many2one(related="job_id.currency_id", store=True, precompute=True)
+    currency_id = fields.Many2one(
+        related="job_id.currency_id", store=True, precompute=True
+    )
     job_state = fields.Selection(related="job_id.state", string="Job State")
     sequence = fields.Integer(default=10)
     kind = fields.Selection(LINE_KINDS, required=True, default="part")
@@ -47,12 +63,17 @@ class WorkshopJobLine(models.Model):
         index="btree_not_null",
     )
     name = fields.Text(
-        string="Description", compute="_compute_name", store=True, readonly=False, required=True,
+        string="Description",
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        required=True,
         precompute=True,
     )
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     estimated_qty = fields.Float(
-        string="Estimate", digits="Product Unit of Measure",
+        string="Estimate",
+        digits="Product Unit of Measure",
         help="Planned quantity (labour hours) from the template or the quote.",
     )
     product_uom_id = fields.Many2one(
@@ -63,7 +84,9 @@ class WorkshopJobLine(models.Model):
         readonly=False,
         precompute=True,
     )
-    technician_id = fields.Many2one("res.users", string="Technician", index="btree_not_null")
+    technician_id = fields.Many2one(
+        "res.users", string="Technician", index="btree_not_null"
+    )
     timelog_ids = fields.One2many("workshop.job.timelog", "line_id", string="Time Logs")
     price_unit = fields.Float(
         string="Unit Price",
@@ -87,15 +110,24 @@ class WorkshopJobLine(models.Model):
     price_subtotal = fields.Monetary(compute="_compute_amounts", store=True)
     price_total = fields.Monetary(compute="_compute_amounts", store=True)
     is_billable = fields.Boolean(string="Billable", default=True)
-    is_warranty = fields.Boolean(string="Warranty", help="Shown on the invoice at zero price.")
+    is_warranty = fields.Boolean(
+        string="Warranty", help="Shown on the invoice at zero price."
+    )
     approval_state = fields.Selection(
-        [("approved", "Approved"), ("to_approve", "To Approve"), ("rejected", "Rejected")],
+        [
+            ("approved", "Approved"),
+            ("to_approve", "To Approve"),
+            ("rejected", "Rejected"),
+        ],
         default="approved",
         required=True,
         copy=False,
     )
     invoice_line_ids = fields.One2many(
-        "account.move.line", "workshop_job_line_id", string="Invoice Lines", readonly=True
+        "account.move.line",
+        "workshop_job_line_id",
+        string="Invoice Lines",
+        readonly=True,
     )
     qty_invoiced = fields.Float(
         compute="_compute_qty_invoiced", store=True, digits="Product Unit of Measure"
@@ -106,7 +138,11 @@ class WorkshopJobLine(models.Model):
     is_invoiceable = fields.Boolean(compute="_compute_qty_invoiced", store=True)
 
     _sql_constraints = [
-        ("quantity_positive", "CHECK(quantity >= 0)", "A line quantity cannot be negative."),
+        (
+            "quantity_positive",
+            "CHECK(quantity >= 0)",
+            "A line quantity cannot be negative.",
+        ),
         (
             "discount_range",
             "CHECK(discount >= 0 AND discount <= 100)",
@@ -127,7 +163,9 @@ class WorkshopJobLine(models.Model):
     def _compute_name(self):
         for line in self:
             if not line.product_id:
-                line.name = line.name or (line.kind and dict(LINE_KINDS)[line.kind]) or "/"
+                line.name = (
+                    line.name or (line.kind and dict(LINE_KINDS)[line.kind]) or "/"
+                )
                 continue
             name = line.product_id.get_product_multiline_description_sale()
             if line.technician_id:
@@ -199,8 +237,14 @@ class WorkshopJobLine(models.Model):
                     continue
                 sign = -1 if aml.move_id.move_type == "out_refund" else 1
                 aml_qty = aml.quantity
-                if aml.product_uom_id and line.product_uom_id and aml.product_uom_id != line.product_uom_id:
-                    aml_qty = aml.product_uom_id._compute_quantity(aml_qty, line.product_uom_id)
+                if (
+                    aml.product_uom_id
+                    and line.product_uom_id
+                    and aml.product_uom_id != line.product_uom_id
+                ):
+                    aml_qty = aml.product_uom_id._compute_quantity(
+                        aml_qty, line.product_uom_id
+                    )
                 qty += sign * aml_qty
             line.qty_invoiced = qty
             billable = (
@@ -222,9 +266,17 @@ class WorkshopJobLine(models.Model):
         A plain dict, no side effects."""
         self.ensure_one()
         if self.kind == "section":
-            return {"display_type": "line_section", "name": self.name, "sequence": self.sequence}
+            return {
+                "display_type": "line_section",
+                "name": self.name,
+                "sequence": self.sequence,
+            }
         if self.kind == "note":
-            return {"display_type": "line_note", "name": self.name, "sequence": self.sequence}
+            return {
+                "display_type": "line_note",
+                "name": self.name,
+                "sequence": self.sequence,
+            }
         name = self.name
         if self.is_warranty:
             name = _("%s (warranty)", name)
@@ -251,8 +303,11 @@ class WorkshopJobLine(models.Model):
         forbidden = PRICE_FIELDS & set(vals)
         if forbidden:
             raise AccessError(
-                _("Technicians cannot set prices, taxes or billing flags (%(fields)s).",
-                  fields=", ".join(sorted(forbidden)))
+                _(
+                    "Technicians cannot set prices, taxes or "
+                    "billing flags (%(fields)s).",
+                    fields=", ".join(sorted(forbidden)),
+                )
             )
 
     def _check_job_editable(self):
@@ -260,10 +315,13 @@ class WorkshopJobLine(models.Model):
         if locked:
             raise UserError(
                 _(
-                    "Job %(jobs)s is %(state)s: its lines cannot change. Issue a credit note "
+                    "Job %(jobs)s is %(state)s: its lines cannot "
+                    "change. Issue a credit note "
                     "to re-open an invoiced job.",
                     jobs=", ".join(locked.mapped("name")),
-                    state=locked[0]._fields["state"].convert_to_export(locked[0].state, locked[0]),
+                    state=locked[0]
+                    ._fields["state"]
+                    .convert_to_export(locked[0].state, locked[0]),
                 )
             )
 
@@ -288,12 +346,15 @@ class WorkshopJobLine(models.Model):
         if billing_vals:
             self._check_job_editable()
             billed = self.filtered(
-                lambda line: any(aml.parent_state == "posted" for aml in line.invoice_line_ids)
+                lambda line: any(
+                    aml.parent_state == "posted" for aml in line.invoice_line_ids
+                )
             )
             if billed and not self.env.context.get("workshop_timelog_rollup"):
                 raise UserError(
                     _(
-                        "Line(s) %(lines)s are on a posted invoice: they cannot change. "
+                        "Line(s) %(lines)s are on a posted "
+                        "invoice: they cannot change. "
                         "Issue a credit note first.",
                         lines=", ".join(billed.mapped("name")),
                     )

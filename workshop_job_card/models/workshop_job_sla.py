@@ -17,17 +17,24 @@ def _not(domain):
     return ["!", *expression.normalize_domain(domain)]
 
 
+# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJob(models.Model):
-    _inherit = "workshop.job"
+    _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 
     response_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True)
     resolution_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True)
-    response_risk_datetime = fields.Datetime(compute="_compute_sla_deadlines", store=True)
-    resolution_risk_datetime = fields.Datetime(compute="_compute_sla_deadlines", store=True)
+    response_risk_datetime = fields.Datetime(
+        compute="_compute_sla_deadlines", store=True
+    )
+    resolution_risk_datetime = fields.Datetime(
+        compute="_compute_sla_deadlines", store=True
+    )
     arrived_datetime = fields.Datetime(
         string="Arrived On Site", readonly=True, copy=False, index=True
     )
-    done_datetime = fields.Datetime(string="Done On", readonly=True, copy=False, index=True)
+    done_datetime = fields.Datetime(
+        string="Done On", readonly=True, copy=False, index=True
+    )
     sla_status = fields.Selection(
         SLA_STATUS,
         string="SLA",
@@ -47,7 +54,9 @@ class WorkshopJob(models.Model):
     @api.depends("reported_datetime", "priority", "job_type_id", "company_id")
     def _compute_sla_deadlines(self):
         for job in self:
-            response, resolution = job._get_sla_hours() if job.reported_datetime else (0, 0)
+            response, resolution = (
+                job._get_sla_hours() if job.reported_datetime else (0, 0)
+            )
             risk = (job.company_id.workshop_sla_risk_pct or 0.0) / 100.0
             start = job.reported_datetime
             job.response_deadline = response and start + timedelta(hours=response)
@@ -60,7 +69,11 @@ class WorkshopJob(models.Model):
             )
 
     @api.depends(
-        "response_deadline", "resolution_deadline", "arrived_datetime", "done_datetime", "state"
+        "response_deadline",
+        "resolution_deadline",
+        "arrived_datetime",
+        "done_datetime",
+        "state",
     )
     def _compute_sla_status(self):
         now = fields.Datetime.now()
@@ -72,8 +85,16 @@ class WorkshopJob(models.Model):
         if not self.response_deadline and not self.resolution_deadline:
             return "none"
         checks = (
-            (self.response_deadline, self.response_risk_datetime, self.arrived_datetime),
-            (self.resolution_deadline, self.resolution_risk_datetime, self.done_datetime),
+            (
+                self.response_deadline,
+                self.response_risk_datetime,
+                self.arrived_datetime,
+            ),
+            (
+                self.resolution_deadline,
+                self.resolution_risk_datetime,
+                self.done_datetime,
+            ),
         )
         status = "met"
         for deadline, risk_from, reached in checks:
@@ -87,7 +108,9 @@ class WorkshopJob(models.Model):
                 continue
             if now > deadline:
                 return "breached"
-            status = "at_risk" if now >= risk_from or status == "at_risk" else "on_track"
+            status = (
+                "at_risk" if now >= risk_from or status == "at_risk" else "on_track"
+            )
         return status
 
     def _search_sla_status(self, operator, value):
@@ -128,7 +151,10 @@ class WorkshopJob(models.Model):
             ("resolution_deadline", "<", now),
         ]
         breached = expression.OR([response_breached, resolution_breached])
-        no_sla = [("response_deadline", "=", False), ("resolution_deadline", "=", False)]
+        no_sla = [
+            ("response_deadline", "=", False),
+            ("resolution_deadline", "=", False),
+        ]
         at_risk_one = expression.OR(
             [
                 [
@@ -161,14 +187,22 @@ class WorkshopJob(models.Model):
                 [pending, [("state", "!=", "cancelled")], _not(breached), _not(at_risk)]
             )
         # met: every deadline reached in time (or the job was cancelled)
-        return expression.AND([_not(breached), _not(no_sla), _not(at_risk),
-                               _not(expression.AND([pending, [("state", "!=", "cancelled")]]))])
+        return expression.AND(
+            [
+                _not(breached),
+                _not(no_sla),
+                _not(at_risk),
+                _not(expression.AND([pending, [("state", "!=", "cancelled")]])),
+            ]
+        )
 
     # Stored lateness flags let the search above stay a plain SQL domain.
     sla_response_late = fields.Boolean(compute="_compute_sla_late", store=True)
     sla_resolution_late = fields.Boolean(compute="_compute_sla_late", store=True)
 
-    @api.depends("response_deadline", "resolution_deadline", "arrived_datetime", "done_datetime")
+    @api.depends(
+        "response_deadline", "resolution_deadline", "arrived_datetime", "done_datetime"
+    )
     def _compute_sla_late(self):
         for job in self:
             job.sla_response_late = bool(

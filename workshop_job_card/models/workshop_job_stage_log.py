@@ -9,11 +9,15 @@ class WorkshopJobStageLog(models.Model):
     _order = "date desc, id desc"
     _log_access = True
 
-    job_id = fields.Many2one("workshop.job", required=True, ondelete="cascade", index=True)
+    job_id = fields.Many2one(
+        "workshop.job", required=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(related="job_id.company_id", store=True, index=True)
     from_state = fields.Selection(JOB_STATES, string="From")
     to_state = fields.Selection(JOB_STATES, string="To", required=True, index=True)
-    user_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.uid)
+    user_id = fields.Many2one(
+        "res.users", required=True, default=lambda self: self.env.uid
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
 
     @api.model
@@ -21,7 +25,14 @@ class WorkshopJobStageLog(models.Model):
         """Append one history row per job for its current state."""
         # sudo() keeps the acting user in env.uid: the row names who did it
         uid = self.env.uid
-        return self.create([
-            {"job_id": job.id, "from_state": from_state, "to_state": job.state, "user_id": uid}
-            for job in jobs
-        ])
+        return self.create(
+            [
+                {
+                    "job_id": job.id,
+                    "from_state": from_state,
+                    "to_state": job.state,
+                    "user_id": uid,
+                }
+                for job in jobs
+            ]
+        )

@@ -22,13 +22,18 @@ class WorkshopJobTemplateLine(models.Model):
     _description = "Workshop Job Template Line"
     _order = "template_id, sequence, id"
 
-    template_id = fields.Many2one("workshop.job.template", required=True, ondelete="cascade")
+    template_id = fields.Many2one(
+        "workshop.job.template", required=True, ondelete="cascade"
+    )
     sequence = fields.Integer(default=10)
     kind = fields.Selection(LINE_KINDS, required=True, default="part")
     product_id = fields.Many2one("product.product", domain="[('sale_ok', '=', True)]")
     name = fields.Char(string="Description")
-    quantity = fields.Float(default=1.0, digits="Product Unit of Measure",
-                            help="Parts quantity, or planned hours for labour.")
+    quantity = fields.Float(
+        default=1.0,
+        digits="Product Unit of Measure",
+        help="Parts quantity, or planned hours for labour.",
+    )
 
     def _prepare_job_line_vals(self, job):
         """Values of the job line this template line pre-fills on ``job``."""

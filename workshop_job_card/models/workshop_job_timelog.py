@@ -11,21 +11,33 @@ class WorkshopJobTimelog(models.Model):
     _check_company_auto = True
 
     job_id = fields.Many2one(
-        "workshop.job", required=True, ondelete="cascade", index=True, check_company=True
+        "workshop.job",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="job_id.company_id", store=True, index=True)
     user_id = fields.Many2one(
-        "res.users", string="Technician", required=True, default=lambda self: self.env.user,
+        "res.users",
+        string="Technician",
+        required=True,
+        default=lambda self: self.env.user,
         index=True,
     )
-    start_datetime = fields.Datetime(string="Start", required=True, default=fields.Datetime.now)
+    start_datetime = fields.Datetime(
+        string="Start", required=True, default=fields.Datetime.now
+    )
     stop_datetime = fields.Datetime(string="Stop")
     duration_hours = fields.Float(
         string="Hours", compute="_compute_duration_hours", store=True, digits=(16, 2)
     )
     note = fields.Char()
     line_id = fields.Many2one(
-        "workshop.job.line", string="Labour Line", ondelete="set null", index="btree_not_null",
+        "workshop.job.line",
+        string="Labour Line",
+        ondelete="set null",
+        index="btree_not_null",
         readonly=True,
     )
 
@@ -91,8 +103,12 @@ class WorkshopJobTimelog(models.Model):
             product = log.user_id._get_workshop_labour_product(log.job_id.company_id)
             if not product:
                 raise UserError(
-                    _("Set a labour product for %(user)s or a default one in the Workshop "
-                      "settings.", user=log.user_id.name)
+                    _(
+                        "Set a labour product for %(user)s or a "
+                        "default one in the Workshop "
+                        "settings.",
+                        user=log.user_id.name,
+                    )
                 )
             line = log.job_id.line_ids.filtered(
                 lambda line, log=log, product=product: line.kind == "labour"
@@ -108,12 +124,19 @@ class WorkshopJobTimelog(models.Model):
         if to_create:
             # sudo: technicians create labour lines at the rate product's price,
             # which they may not set themselves.
-            new_lines = Line.sudo().create([
-                {"job_id": job.id, "kind": "labour", "product_id": product.id,
-                 "technician_id": user.id, "quantity": 0.0}
-                for job, product, user in to_create
-            ])
-            for line, logs in zip(new_lines, to_create.values()):
+            new_lines = Line.sudo().create(
+                [
+                    {
+                        "job_id": job.id,
+                        "kind": "labour",
+                        "product_id": product.id,
+                        "technician_id": user.id,
+                        "quantity": 0.0,
+                    }
+                    for job, product, user in to_create
+                ]
+            )
+            for line, logs in zip(new_lines, to_create.values(), strict=False):
                 logs.line_id = line.id
         lines = self.line_id
         # sudo: the quantity comes from the logs, not from the user.

@@ -13,16 +13,29 @@ class WorkshopJobType(models.Model):
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", index=True)
     code = fields.Selection(
-        [("repair", "Repair"), ("inspection", "Inspection"), ("maintenance", "Maintenance"),
-         ("emergency", "Emergency"), ("installation", "Installation"), ("other", "Other")],
+        [
+            ("repair", "Repair"),
+            ("inspection", "Inspection"),
+            ("maintenance", "Maintenance"),
+            ("emergency", "Emergency"),
+            ("installation", "Installation"),
+            ("other", "Other"),
+        ],
         default="repair",
         required=True,
     )
-    template_id = fields.Many2one("workshop.job.template", string="Default Template",
-                                  check_company=True)
-    response_hours = fields.Float(help="Default time to be on site, for priorities without a rule.")
-    resolution_hours = fields.Float(help="Default time to finish, for priorities without a rule.")
-    sla_rule_ids = fields.One2many("workshop.job.type.sla", "job_type_id", string="SLA per Priority")
+    template_id = fields.Many2one(
+        "workshop.job.template", string="Default Template", check_company=True
+    )
+    response_hours = fields.Float(
+        help="Default time to be on site, for priorities without a rule."
+    )
+    resolution_hours = fields.Float(
+        help="Default time to finish, for priorities without a rule."
+    )
+    sla_rule_ids = fields.One2many(
+        "workshop.job.type.sla", "job_type_id", string="SLA per Priority"
+    )
     color = fields.Integer()
 
     def _get_sla_hours(self, priority):
@@ -41,7 +54,9 @@ class WorkshopJobTypeSla(models.Model):
     _description = "Workshop SLA Rule"
     _order = "job_type_id, priority desc"
 
-    job_type_id = fields.Many2one("workshop.job.type", required=True, ondelete="cascade")
+    job_type_id = fields.Many2one(
+        "workshop.job.type", required=True, ondelete="cascade"
+    )
     priority = fields.Selection(
         [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")], required=True
     )
@@ -49,7 +64,11 @@ class WorkshopJobTypeSla(models.Model):
     resolution_hours = fields.Float(required=True)
 
     _sql_constraints = [
-        ("type_priority_uniq", "unique(job_type_id, priority)", "One SLA rule per priority."),
+        (
+            "type_priority_uniq",
+            "unique(job_type_id, priority)",
+            "One SLA rule per priority.",
+        ),
     ]
 
     @api.constrains("response_hours", "resolution_hours")
@@ -57,5 +76,8 @@ class WorkshopJobTypeSla(models.Model):
         for rule in self:
             if rule.response_hours < 0 or rule.resolution_hours < rule.response_hours:
                 raise ValidationError(
-                    _("SLA hours must be positive and resolution cannot come before response.")
+                    _(
+                        "SLA hours must be positive and resolution "
+                        "cannot come before response."
+                    )
                 )

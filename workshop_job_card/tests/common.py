@@ -16,34 +16,66 @@ class WorkshopCommon(TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
         cls.tax_15 = cls.env["account.tax"].create(
-            {"name": "Workshop VAT 15%", "amount": 15.0, "type_tax_use": "sale",
-             "company_id": cls.company.id}
+            {
+                "name": "Workshop VAT 15%",
+                "amount": 15.0,
+                "type_tax_use": "sale",
+                "company_id": cls.company.id,
+            }
         )
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Fleet Logistics Ltd", "is_company": True, "email": "fleet@example.com"}
+            {
+                "name": "Fleet Logistics Ltd",
+                "is_company": True,
+                "email": "fleet@example.com",
+            }
         )
         cls.ap_contact = cls.env["res.partner"].create(
-            {"name": "Accounts Payable", "type": "invoice", "parent_id": cls.customer.id,
-             "email": "ap@example.com"}
+            {
+                "name": "Accounts Payable",
+                "type": "invoice",
+                "parent_id": cls.customer.id,
+                "email": "ap@example.com",
+            }
         )
         Product = cls.env["product.product"]
         cls.part_filter = Product.create(
-            {"name": "Oil filter", "type": "consu", "list_price": 12.5, "standard_price": 6.0,
-             "taxes_id": [Command.set(cls.tax_15.ids)], "default_code": "OF-1"}
+            {
+                "name": "Oil filter",
+                "type": "consu",
+                "list_price": 12.5,
+                "standard_price": 6.0,
+                "taxes_id": [Command.set(cls.tax_15.ids)],
+                "default_code": "OF-1",
+            }
         )
         cls.part_pads = Product.create(
-            {"name": "Brake pads", "type": "consu", "list_price": 80.0, "standard_price": 35.0,
-             "taxes_id": [Command.set(cls.tax_15.ids)], "default_code": "BP-2"}
+            {
+                "name": "Brake pads",
+                "type": "consu",
+                "list_price": 80.0,
+                "standard_price": 35.0,
+                "taxes_id": [Command.set(cls.tax_15.ids)],
+                "default_code": "BP-2",
+            }
         )
         cls.labour = Product.create(
-            {"name": "Labour standard", "type": "service", "list_price": 90.0,
-             "uom_id": cls.env.ref("uom.product_uom_hour").id,
-             "uom_po_id": cls.env.ref("uom.product_uom_hour").id,
-             "taxes_id": [Command.set(cls.tax_15.ids)]}
+            {
+                "name": "Labour standard",
+                "type": "service",
+                "list_price": 90.0,
+                "uom_id": cls.env.ref("uom.product_uom_hour").id,
+                "uom_po_id": cls.env.ref("uom.product_uom_hour").id,
+                "taxes_id": [Command.set(cls.tax_15.ids)],
+            }
         )
         cls.travel = Product.create(
-            {"name": "Travel km", "type": "service", "list_price": 0.8,
-             "taxes_id": [Command.set(cls.tax_15.ids)]}
+            {
+                "name": "Travel km",
+                "type": "service",
+                "list_price": 0.8,
+                "taxes_id": [Command.set(cls.tax_15.ids)],
+            }
         )
         cls.company.workshop_labour_product_id = cls.labour
         cls.job_type = cls.env["workshop.job.type"].create(
@@ -51,22 +83,33 @@ class WorkshopCommon(TransactionCase):
         )
         groups = "workshop_job_card.group_workshop_{}"
         cls.technician = new_test_user(
-            cls.env, login="ws_tech", name="Tina Technician",
+            cls.env,
+            login="ws_tech",
+            name="Tina Technician",
             groups=groups.format("technician"),
         )
         cls.technician2 = new_test_user(
-            cls.env, login="ws_tech2", name="Tom Technician",
+            cls.env,
+            login="ws_tech2",
+            name="Tom Technician",
             groups=groups.format("technician"),
         )
         cls.coordinator = new_test_user(
-            cls.env, login="ws_coord", name="Cora Coordinator",
+            cls.env,
+            login="ws_coord",
+            name="Cora Coordinator",
             groups=groups.format("coordinator") + ",account.group_account_invoice",
         )
         cls.accountant = new_test_user(
-            cls.env, login="ws_acc", name="Abe Accountant", groups="account.group_account_invoice",
+            cls.env,
+            login="ws_acc",
+            name="Abe Accountant",
+            groups="account.group_account_invoice",
         )
         cls.manager = new_test_user(
-            cls.env, login="ws_mgr", name="Mia Manager",
+            cls.env,
+            login="ws_mgr",
+            name="Mia Manager",
             groups=groups.format("manager") + ",account.group_account_manager",
         )
 
@@ -75,7 +118,8 @@ class WorkshopCommon(TransactionCase):
     # ------------------------------------------------------------------
     @classmethod
     def _create_job(cls, lines=None, **vals):
-        """A draft job for the customer with the given (kind, product, qty[, price]) lines."""
+        """A draft job for the customer with the given
+        (kind, product, qty[, price]) lines."""
         values = {
             "partner_id": cls.customer.id,
             "job_type_id": cls.job_type.id,
@@ -85,7 +129,9 @@ class WorkshopCommon(TransactionCase):
         }
         values.update(vals)
         if lines is not None:
-            values["line_ids"] = [Command.create(cls._line_vals(*line)) for line in lines]
+            values["line_ids"] = [
+                Command.create(cls._line_vals(*line)) for line in lines
+            ]
         return cls.env["workshop.job"].create(values)
 
     @staticmethod
@@ -125,5 +171,6 @@ class WorkshopCommon(TransactionCase):
     def _signature():
         # a 1x1 transparent PNG
         return (
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+            "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
         )

@@ -7,11 +7,23 @@ from .common import WorkshopCommon
 class TestPortal(HttpCase, WorkshopCommon):
     def test_customer_follows_own_jobs_only(self):
         job = self._create_job(self._standard_lines(), client_order_ref="PO-PORTAL-1")
-        new_test_user(self.env, login="ws_cust", password="ws_cust_pw1", groups="base.group_portal",
-                      partner_id=self.ap_contact.id)
-        stranger_partner = self.env["res.partner"].create({"name": "Stranger Inc", "is_company": True})
-        new_test_user(self.env, login="ws_stranger", password="ws_stranger_pw1",
-                      groups="base.group_portal", partner_id=stranger_partner.id)
+        new_test_user(
+            self.env,
+            login="ws_cust",
+            password="ws_cust_pw1",
+            groups="base.group_portal",
+            partner_id=self.ap_contact.id,
+        )
+        stranger_partner = self.env["res.partner"].create(
+            {"name": "Stranger Inc", "is_company": True}
+        )
+        new_test_user(
+            self.env,
+            login="ws_stranger",
+            password="ws_stranger_pw1",
+            groups="base.group_portal",
+            partner_id=stranger_partner.id,
+        )
 
         self.authenticate("ws_cust", "ws_cust_pw1")
         listing = self.url_open("/my/workshop_jobs")

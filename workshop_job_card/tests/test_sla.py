@@ -15,11 +15,19 @@ class TestSla(WorkshopCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.workshop_sla_risk_pct = 25
-        cls.job_type.write({
-            "response_hours": 4,
-            "resolution_hours": 24,
-            "sla_rule_ids": [(0, 0, {"priority": "3", "response_hours": 1, "resolution_hours": 8})],
-        })
+        cls.job_type.write(
+            {
+                "response_hours": 4,
+                "resolution_hours": 24,
+                "sla_rule_ids": [
+                    (
+                        0,
+                        0,
+                        {"priority": "3", "response_hours": 1, "resolution_hours": 8},
+                    )
+                ],
+            }
+        )
 
     def _job(self, **vals):
         return self._create_job(
@@ -63,7 +71,9 @@ class TestSla(WorkshopCommon):
         self.assertEqual(job.arrived_datetime, T0 + timedelta(hours=2))
         with freeze_time(T0 + timedelta(hours=6)):
             job.invalidate_recordset(["sla_status"])
-            self.assertEqual(job.sla_status, "on_track", "response met, resolution pending")
+            self.assertEqual(
+                job.sla_status, "on_track", "response met, resolution pending"
+            )
             job.resolution = "<p>ok</p>"
             job.action_done()
         with freeze_time(T0 + timedelta(days=10)):

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import WorkshopCommon
@@ -18,12 +18,24 @@ class TestWorkflow(WorkshopCommon):
         self.assertEqual(job.state, "signed")
         self.assertEqual(
             job.stage_log_ids.sorted("id").mapped("to_state"),
-            ["draft", "scheduled", "dispatched", "en_route", "on_site", "done", "signed"],
+            [
+                "draft",
+                "scheduled",
+                "dispatched",
+                "en_route",
+                "on_site",
+                "done",
+                "signed",
+            ],
         )
-        self.assertTrue(job.arrived_datetime and job.done_datetime and job.signed_datetime)
+        self.assertTrue(
+            job.arrived_datetime and job.done_datetime and job.signed_datetime
+        )
 
     def test_wait_parts_and_resume(self):
-        job = self._create_job(self._standard_lines(), scheduled_datetime="2026-11-20 08:00:00")
+        job = self._create_job(
+            self._standard_lines(), scheduled_datetime="2026-11-20 08:00:00"
+        )
         job.action_schedule()
         job.action_dispatch()
         job.action_arrive()
@@ -35,7 +47,9 @@ class TestWorkflow(WorkshopCommon):
         self.assertEqual(job.state, "on_site")
 
     def test_cannot_skip_states(self):
-        job = self._create_job(self._standard_lines(), scheduled_datetime="2026-11-20 08:00:00")
+        job = self._create_job(
+            self._standard_lines(), scheduled_datetime="2026-11-20 08:00:00"
+        )
         with self.assertRaises(UserError):
             job.action_done()
         with self.assertRaises(UserError):
@@ -87,7 +101,9 @@ class TestWorkflow(WorkshopCommon):
         self.assertEqual(job.signed_by, "Sam")
 
     def test_technician_cannot_schedule_or_cancel(self):
-        job = self._create_job(self._standard_lines(), scheduled_datetime="2026-11-20 08:00:00")
+        job = self._create_job(
+            self._standard_lines(), scheduled_datetime="2026-11-20 08:00:00"
+        )
         with self.assertRaises(AccessError):
             job.with_user(self.technician).action_schedule()
         with self.assertRaises(AccessError):
@@ -111,52 +127,78 @@ class TestWorkflow(WorkshopCommon):
         self.assertFalse(draft.exists())
 
     def test_template_prefills_lines_and_estimate(self):
-        template = self.env["workshop.job.template"].create({
-            "name": "Brake service",
-            "line_ids": [
-                (0, 0, {"kind": "part", "product_id": self.part_pads.id, "quantity": 2}),
-                (0, 0, {"kind": "labour", "product_id": self.labour.id, "quantity": 1.5}),
-            ],
-        })
+        template = self.env["workshop.job.template"].create(
+            {
+                "name": "Brake service",
+                "line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "kind": "part",
+                            "product_id": self.part_pads.id,
+                            "quantity": 2,
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "kind": "labour",
+                            "product_id": self.labour.id,
+                            "quantity": 1.5,
+                        },
+                    ),
+                ],
+            }
+        )
         job = self._create_job(template_id=template.id)
         self.assertEqual(job.line_ids.mapped("kind"), ["part", "labour"])
         self.assertEqual(job.labour_estimate_hours, 1.5)
         self.assertEqual(job.line_ids[0].price_unit, 80.0)
 
     def test_timelog_rolls_into_labour_line_at_rate(self):
-        job = self._create_job([("part", self.part_filter, 1)],
-                               scheduled_datetime="2026-11-20 08:00:00")
+        job = self._create_job(
+            [("part", self.part_filter, 1)], scheduled_datetime="2026-11-20 08:00:00"
+        )
         job.action_schedule()
         job.action_dispatch()
         job.action_arrive()
-        self.env["workshop.job.timelog"].with_user(self.technician).create({
-            "job_id": job.id,
-            "start_datetime": "2026-11-20 09:00:00",
-            "stop_datetime": "2026-11-20 11:30:00",
-        })
+        self.env["workshop.job.timelog"].with_user(self.technician).create(
+            {
+                "job_id": job.id,
+                "start_datetime": "2026-11-20 09:00:00",
+                "stop_datetime": "2026-11-20 11:30:00",
+            }
+        )
         labour = job.line_ids.filtered(lambda line: line.kind == "labour")
         self.assertEqual(len(labour), 1)
         self.assertEqual(labour.quantity, 2.5)
         self.assertEqual(labour.product_id, self.labour)
         self.assertEqual(labour.price_unit, 90.0)
         self.assertEqual(labour.technician_id, self.technician)
-        self.env["workshop.job.timelog"].with_user(self.technician).create({
-            "job_id": job.id,
-            "start_datetime": "2026-11-20 13:00:00",
-            "stop_datetime": "2026-11-20 13:30:00",
-        })
+        self.env["workshop.job.timelog"].with_user(self.technician).create(
+            {
+                "job_id": job.id,
+                "start_datetime": "2026-11-20 13:00:00",
+                "stop_datetime": "2026-11-20 13:30:00",
+            }
+        )
         self.assertEqual(labour.quantity, 3.0)
 
     def test_timer_start_stop_on_done(self):
-        job = self._create_job([("part", self.part_filter, 1)],
-                               scheduled_datetime="2026-11-20 08:00:00")
+        job = self._create_job(
+            [("part", self.part_filter, 1)], scheduled_datetime="2026-11-20 08:00:00"
+        )
         job.action_schedule()
         job.action_dispatch()
         job.action_arrive()
         job.with_user(self.technician).action_timer_start()
         self.assertTrue(job.with_user(self.technician).timer_running)
-        with self.assertRaises(Exception):
-            self.env["workshop.job.timelog"].with_user(self.technician).create({"job_id": job.id})
+        with self.assertRaises(ValidationError):
+            self.env["workshop.job.timelog"].with_user(self.technician).create(
+                {"job_id": job.id}
+            )
         job.resolution = "<p>done</p>"
         job.action_done()
         self.assertFalse(job.timelog_ids.filtered(lambda log: not log.stop_datetime))

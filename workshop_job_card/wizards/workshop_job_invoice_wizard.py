@@ -18,8 +18,13 @@ class WorkshopJobInvoiceWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
-        if "job_ids" in fields_list and self.env.context.get("active_model") == "workshop.job":
-            res["job_ids"] = [fields.Command.set(self.env.context.get("active_ids", []))]
+        if (
+            "job_ids" in fields_list
+            and self.env.context.get("active_model") == "workshop.job"
+        ):
+            res["job_ids"] = [
+                fields.Command.set(self.env.context.get("active_ids", []))
+            ]
         return res
 
     @api.depends("job_ids")
@@ -40,7 +45,10 @@ class WorkshopJobInvoiceWizard(models.TransientModel):
         )
         if not jobs:
             raise UserError(
-                _("None of the selected jobs is ready to invoice (not done, already invoiced "
-                  "or with exceptions to review).")
+                _(
+                    "None of the selected jobs is ready to invoice "
+                    "(not done, already invoiced "
+                    "or with exceptions to review)."
+                )
             )
         return jobs.action_create_invoice(grouped=self.grouped)
