@@ -6,6 +6,7 @@ from . import workshop_job_type
 from . import workshop_job_template
 from . import workshop_asset
 from . import workshop_job
+from . import workshop_job_workflow
 from . import workshop_job_sla
 from . import workshop_job_billing
 from . import workshop_job_line

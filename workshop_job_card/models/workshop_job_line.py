@@ -333,12 +333,24 @@ class WorkshopJobLine(models.Model):
             if not is_coordinator and vals.get("kind", "part") in ("part", "fee"):
                 # extra parts and fees added in the field wait for the office's approval
                 vals.setdefault("approval_state", "to_approve")
+        self._default_travel_product(vals_list)
         lines = super().create(vals_list)
         lines._check_job_editable()
         lines.job_id.filtered("is_exception_accepted").with_context(
             workshop_transition=True
         ).write({"is_exception_accepted": False})
         return lines
+
+    def _default_travel_product(self, vals_list):
+        """Travel lines without a product take the company's travel product."""
+        for vals in vals_list:
+            if vals.get("kind") == "travel" and not vals.get("product_id"):
+                job = self.env["workshop.job"].browse(vals.get("job_id"))
+                product = job.company_id.workshop_travel_product_id or self.env.ref(
+                    "workshop_job_card.product_travel_km", raise_if_not_found=False
+                )
+                if product:
+                    vals["product_id"] = product.id
 
     def write(self, vals):
         self._check_price_rights(vals)

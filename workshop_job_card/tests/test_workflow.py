@@ -203,3 +203,21 @@ class TestWorkflow(WorkshopCommon):
         job.action_done()
         self.assertFalse(job.timelog_ids.filtered(lambda log: not log.stop_datetime))
         self.assertTrue(job.line_ids.filtered(lambda line: line.kind == "labour"))
+
+    def test_travel_line_takes_company_travel_product(self):
+        job = self._create_job()
+        line = (
+            self.env["workshop.job.line"]
+            .with_user(self.technician)
+            .create({"job_id": job.id, "kind": "travel", "quantity": 42})
+        )
+        self.assertEqual(
+            line.product_id, self.env.ref("workshop_job_card.product_travel_km")
+        )
+        self.company.workshop_travel_product_id = self.travel
+        line2 = self.env["workshop.job.line"].create(
+            {"job_id": job.id, "kind": "travel", "quantity": 5}
+        )
+        self.assertEqual(line2.product_id, self.travel)
+        self.assertEqual(line2.price_unit, 0.8)
+        self.assertEqual(line.approval_state, "approved", "travel needs no approval")
