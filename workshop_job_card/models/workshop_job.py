@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 JOB_STATES = [
     ("draft", "Draft"),
@@ -45,6 +45,9 @@ TRANSITIONS = {
     "action_cancel": (OPEN_STATES + BILLABLE_STATES, "cancelled", COORDINATOR),
     "action_draft": (("cancelled",), "draft", COORDINATOR),
 }
+
+# What prices are based on: coordinators only.
+PRICING_FIELDS = {"pricelist_id", "fiscal_position_id", "currency_id"}
 
 # Fields that may still change on an invoiced (locked) job.
 LOCK_EXEMPT_FIELDS = {
@@ -339,7 +342,22 @@ class WorkshopJob(models.Model):
         )  # log is append-only
         return jobs
 
+    def _check_pricing_rights(self, vals):
+        """Technicians do not change what prices are based on."""
+        if self.env.su or self.env.user.has_group(COORDINATOR):
+            return
+        for fname in PRICING_FIELDS & set(vals):
+            new = self._fields[fname].convert_to_cache(vals[fname], self)
+            if any((job[fname].id or None) != (new or None) for job in self):
+                raise AccessError(
+                    _(
+                        "Only a service coordinator can change %(field)s.",
+                        field=self._fields[fname].string,
+                    )
+                )
+
     def write(self, vals):
+        self._check_pricing_rights(vals)
         if "state" in vals and not self.env.context.get("workshop_transition"):
             raise UserError(
                 _(

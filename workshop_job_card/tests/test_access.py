@@ -106,3 +106,13 @@ class TestAccess(WorkshopCommon):
         )
         with self.assertRaises(AccessError):
             job_b.with_user(coord_b_only).read(["name"])
+
+    def test_technician_cannot_change_pricelist(self):
+        job = self._create_job()
+        pricelist = self.env["product.pricelist"].create({"name": "Discount list"})
+        with self.assertRaises(AccessError):
+            job.with_user(self.technician).pricelist_id = pricelist
+        # writing the value it already has is harmless (forms send it back)
+        job.with_user(self.technician).write({"pricelist_id": job.pricelist_id.id})
+        job.with_user(self.coordinator).pricelist_id = pricelist
+        self.assertEqual(job.pricelist_id, pricelist)
