@@ -71,9 +71,25 @@ ensure_python_packages() {
 }
 
 ensure_test_requirements() {
-    local mods=(pytest pytest_odoo whool wheel xlsxwriter openpyxl)
+    local mods=(pytest pytest_odoo whool wheel xlsxwriter openpyxl websocket)
     python3 -c 'import tomllib' >/dev/null 2>&1 || mods+=(tomli) # Python 3.10
     ensure_python_packages "$REPO_ROOT/requirements.txt" "${mods[@]}"
+}
+
+# Browser tours (HttpCase) need a Chromium that Odoo finds on PATH. Debian's package is
+# installed when missing and we may (root with apt-get); otherwise stop and say so.
+ensure_chromium() {
+    local b
+    for b in chromium chromium-browser google-chrome google-chrome-stable; do
+        command -v "$b" >/dev/null 2>&1 && return 0
+    done
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing Debian's chromium for the browser tours"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+            >/dev/null 2>&1 || die "could not install chromium with apt-get"
+        return 0
+    fi
+    die "the browser tours need Chromium on PATH (Debian/Ubuntu: apt-get install chromium)"
 }
 
 # --- PostgreSQL ----------------------------------------------------------------------

@@ -102,6 +102,7 @@ class WorkshopJob(models.Model):
         index=True,
         tracking=True,
         readonly=True,
+        group_expand="_expand_states",
     )
     color = fields.Integer()
     priority = fields.Selection(
@@ -237,9 +238,13 @@ class WorkshopJob(models.Model):
     # ------------------------------------------------------------------
     # Amounts
     # ------------------------------------------------------------------
-    amount_untaxed = fields.Monetary(compute="_compute_amounts", store=True)
-    amount_tax = fields.Monetary(compute="_compute_amounts", store=True)
-    amount_total = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_untaxed = fields.Monetary(
+        string="Untaxed Amount", compute="_compute_amounts", store=True
+    )
+    amount_tax = fields.Monetary(string="Taxes", compute="_compute_amounts", store=True)
+    amount_total = fields.Monetary(
+        string="Total", compute="_compute_amounts", store=True
+    )
     labour_hours = fields.Float(compute="_compute_labour", store=True)
     labour_estimate_hours = fields.Float(compute="_compute_labour", store=True)
 
@@ -254,6 +259,10 @@ class WorkshopJob(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    def _expand_states(self, states, domain):
+        # kanban columns in workflow order, empty ones included
+        return [key for key, _label in JOB_STATES]
+
     @api.depends("company_id", "pricelist_id")
     def _compute_currency_id(self):
         for job in self:

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, float_is_zero
@@ -247,12 +249,11 @@ class WorkshopJob(models.Model):
             )
         jobs._sync_invoiced_state()
         for job in jobs:
+            # Markup: the links are HTML; a plain str body would be escaped.
             job.message_post(
-                body=_(
-                    "Invoiced: %s",
-                    ", ".join(
-                        m._get_html_link() for m in moves if job in m.workshop_job_ids
-                    ),
+                body=Markup(_("Invoiced: %s"))
+                % Markup(", ").join(
+                    m._get_html_link() for m in moves if job in m.workshop_job_ids
                 ),
             )
         return moves
@@ -362,7 +363,9 @@ class WorkshopJob(models.Model):
         """Align job states with their invoices: a job with nothing left to bill
         is invoiced (and locked); an invoiced job whose invoice was cancelled or
         credited goes back to be re-invoiced."""
-        self.env.flush_all()
+        # No flush here: the ORM recomputes the job lines' invoiced quantities on
+        # read. A flush_all would also compute every pending field of a new draft
+        # invoice (payment_state is a costly query) only for posting to redo it.
         for job in self:
             has_open = bool(job.line_ids.filtered("is_invoiceable"))
             live = job.line_ids.invoice_line_ids.filtered(

@@ -107,8 +107,12 @@ class WorkshopJobLine(models.Model):
         check_company=True,
         domain="[('type_tax_use', '=', 'sale')]",
     )
-    price_subtotal = fields.Monetary(compute="_compute_amounts", store=True)
-    price_total = fields.Monetary(compute="_compute_amounts", store=True)
+    price_subtotal = fields.Monetary(
+        string="Subtotal", compute="_compute_amounts", store=True
+    )
+    price_total = fields.Monetary(
+        string="Total", compute="_compute_amounts", store=True
+    )
     is_billable = fields.Boolean(string="Billable", default=True)
     is_warranty = fields.Boolean(
         string="Warranty", help="Shown on the invoice at zero price."

@@ -167,7 +167,10 @@ class WorkshopJob(models.Model):
     def action_timer_start(self):
         """Start the current user's timer on this job."""
         self.ensure_one()
-        return self.env["workshop.job.timelog"].create({"job_id": self.id})
+        # True, not the log: XML-RPC cannot marshal a recordset (the timer would
+        # start and the client would still get a fault)
+        self.env["workshop.job.timelog"].create({"job_id": self.id})
+        return True
 
     def action_timer_stop(self):
         """Stop the current user's running timer on this job."""
