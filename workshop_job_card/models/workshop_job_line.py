@@ -361,11 +361,7 @@ class WorkshopJobLine(models.Model):
         billing_vals = BILLED_FIELDS & set(vals)
         if billing_vals:
             self._check_job_editable()
-            billed = self.filtered(
-                lambda line: any(
-                    aml.parent_state == "posted" for aml in line.invoice_line_ids
-                )
-            )
+            billed = self.filtered(lambda line: line._has_posted_billing())
             if billed and not self.env.context.get("workshop_timelog_rollup"):
                 raise UserError(
                     _(
@@ -381,6 +377,19 @@ class WorkshopJobLine(models.Model):
                 workshop_transition=True
             ).write({"is_exception_accepted": False})
         return res
+
+    def _has_posted_billing(self):
+        """True while posted invoices bill this line (net of posted credit notes):
+        a fully credited line may be corrected and billed again."""
+        self.ensure_one()
+        net = sum(
+            (-1 if aml.move_id.move_type == "out_refund" else 1) * aml.quantity
+            for aml in self.invoice_line_ids
+            if aml.parent_state == "posted"
+        )
+        return not float_is_zero(
+            net, precision_rounding=self.product_uom_id.rounding or 0.001
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):

@@ -189,6 +189,16 @@ class TestJobInvoice(WorkshopCommon):
         self.assertAlmostEqual(new.amount_total, invoice.amount_total)
         self.assertEqual(job.state, "invoiced")
 
+    def test_fully_credited_line_can_be_corrected_and_rebilled(self):
+        job = self._finish(self._create_job([("part", self.part_filter, 2)]))
+        invoice = self._invoice(job)
+        invoice.action_post()
+        invoice._reverse_moves().action_post()
+        job.line_ids.with_user(self.coordinator).quantity = 3
+        job.with_user(self.coordinator).action_create_invoice()
+        new = job.invoice_ids.filtered(lambda m: m.move_type == "out_invoice") - invoice
+        self.assertEqual(new.invoice_line_ids.quantity, 3)
+
     def test_partial_credit_reinvoices_only_what_it_reversed(self):
         job = self._finish(
             self._create_job(
