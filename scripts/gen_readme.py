@@ -87,4 +87,6 @@ html = docutils.core.publish_string(
     "\n".join(out), writer_name="html", settings_overrides={"report_level": 2}
 )
 (addon / "static" / "description").mkdir(parents=True, exist_ok=True)
+# Odoo 17+ warns about an XML declaration in module descriptions
+html = html.split(b"?>", 1)[1].lstrip() if html.startswith(b"<?xml") else html
 (addon / "static" / "description" / "index.html").write_bytes(html)

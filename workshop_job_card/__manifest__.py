@@ -21,12 +21,18 @@
         "views/workshop_job_timelog_views.xml",
         "views/workshop_job_stage_log_views.xml",
         "views/account_move_views.xml",
+        "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/workshop_portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
+        "demo/workshop_demo_products.xml",
         "demo/workshop_demo.xml",
+        "demo/workshop_demo_assets.xml",
+        "demo/workshop_demo_templates.xml",
+        "demo/workshop_demo_jobs_finished.xml",
+        "demo/workshop_demo_jobs_open.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -10,7 +10,6 @@ SLA_STATUS = [
     ("breached", "Breached"),
     ("met", "Met"),
 ]
-FINISHED = ("done", "signed", "invoiced", "cancelled")
 
 
 def _not(domain):
@@ -82,7 +81,9 @@ class WorkshopJob(models.Model):
 
     def _sla_status_at(self, now):
         self.ensure_one()
-        if not self.response_deadline and not self.resolution_deadline:
+        if self.state == "cancelled" or (
+            not self.response_deadline and not self.resolution_deadline
+        ):
             return "none"
         checks = (
             (
@@ -104,8 +105,6 @@ class WorkshopJob(models.Model):
                 if reached > deadline:
                     return "breached"
                 continue
-            if self.state == "cancelled":
-                continue
             if now > deadline:
                 return "breached"
             status = (
@@ -125,37 +124,28 @@ class WorkshopJob(models.Model):
 
     @api.model
     def _sla_status_domain(self, status):
+        """The domain of the jobs whose ``sla_status`` is ``status`` now; the
+        same decision as ``_sla_status_at``, as SQL."""
         now = fields.Datetime.now()
-        response_breached = [
-            ("response_deadline", "!=", False),
-            "|",
-            "&",
-            ("arrived_datetime", "!=", False),
-            ("sla_response_late", "=", True),
-            "&",
-            "&",
-            ("arrived_datetime", "=", False),
-            ("state", "!=", "cancelled"),
-            ("response_deadline", "<", now),
-        ]
-        resolution_breached = [
-            ("resolution_deadline", "!=", False),
-            "|",
-            "&",
-            ("done_datetime", "!=", False),
-            ("sla_resolution_late", "=", True),
-            "&",
-            "&",
-            ("done_datetime", "=", False),
-            ("state", "!=", "cancelled"),
-            ("resolution_deadline", "<", now),
-        ]
-        breached = expression.OR([response_breached, resolution_breached])
-        no_sla = [
-            ("response_deadline", "=", False),
-            ("resolution_deadline", "=", False),
-        ]
-        at_risk_one = expression.OR(
+        no_sla = expression.OR(
+            [
+                [
+                    ("response_deadline", "=", False),
+                    ("resolution_deadline", "=", False),
+                ],
+                [("state", "=", "cancelled")],
+            ]
+        )
+        late = expression.OR(
+            [
+                [("sla_response_late", "=", True)],
+                [("sla_resolution_late", "=", True)],
+                [("arrived_datetime", "=", False), ("response_deadline", "<", now)],
+                [("done_datetime", "=", False), ("resolution_deadline", "<", now)],
+            ]
+        )
+        breached = expression.AND([_not(no_sla), late])
+        risky = expression.OR(
             [
                 [
                     ("arrived_datetime", "=", False),
@@ -167,34 +157,22 @@ class WorkshopJob(models.Model):
                 ],
             ]
         )
-        at_risk = expression.AND(
-            [at_risk_one, [("state", "not in", FINISHED)], _not(breached), _not(no_sla)]
-        )
-        if status == "breached":
-            return breached
-        if status == "none":
-            return no_sla
-        if status == "at_risk":
-            return at_risk
+        at_risk = expression.AND([_not(no_sla), _not(late), risky])
         pending = expression.OR(
             [
                 [("arrived_datetime", "=", False), ("response_deadline", "!=", False)],
                 [("done_datetime", "=", False), ("resolution_deadline", "!=", False)],
             ]
         )
-        if status == "on_track":
-            return expression.AND(
-                [pending, [("state", "!=", "cancelled")], _not(breached), _not(at_risk)]
-            )
-        # met: every deadline reached in time (or the job was cancelled)
-        return expression.AND(
-            [
-                _not(breached),
-                _not(no_sla),
-                _not(at_risk),
-                _not(expression.AND([pending, [("state", "!=", "cancelled")]])),
-            ]
-        )
+        on_track = expression.AND([_not(no_sla), _not(late), _not(risky), pending])
+        met = expression.AND([_not(no_sla), _not(late), _not(pending)])
+        return {
+            "none": no_sla,
+            "breached": breached,
+            "at_risk": at_risk,
+            "on_track": on_track,
+            "met": met,
+        }[status]
 
     # Stored lateness flags let the search above stay a plain SQL domain.
     sla_response_late = fields.Boolean(compute="_compute_sla_late", store=True)

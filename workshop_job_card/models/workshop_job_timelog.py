@@ -93,6 +93,26 @@ class WorkshopJobTimelog(models.Model):
         )
         return True
 
+    def _claim_planned_labour_line(self, product):
+        """A planned labour operation (from a template or the office, nobody's
+        yet) becomes this technician's line at their rate, so logged time
+        replaces the plan instead of being billed on top of it."""
+        self.ensure_one()
+        planned = self.job_id.line_ids.filtered(
+            lambda line: line.kind == "labour"
+            and not line.technician_id
+            and not line.timelog_ids
+            and not line.invoice_line_ids
+        )
+        planned = planned.filtered(lambda line: line.product_id == product) or planned
+        line = planned[:1]
+        if line:
+            # sudo: the rate product, not the technician, decides the price
+            line.sudo().with_context(workshop_timelog_rollup=True).write(
+                {"technician_id": self.user_id.id, "product_id": product.id}
+            )
+        return line
+
     def _rollup_to_labour_lines(self):
         """Each stopped log belongs to the labour line of its technician's rate
         product on its job (created when missing); that line's quantity is the
@@ -116,6 +136,8 @@ class WorkshopJobTimelog(models.Model):
                 and line.technician_id == log.user_id
                 and not line.invoice_line_ids
             )[:1]
+            if not line:
+                line = log._claim_planned_labour_line(product)
             if line:
                 log.line_id = line
             else:

@@ -98,3 +98,28 @@ class TestSla(WorkshopCommon):
         job = self._create_job(self._standard_lines(), job_type_id=False)
         self.assertEqual(job.sla_status, "none")
         self.assertIn(job, self._search("none"))
+
+    def test_search_agrees_with_computed_status(self):
+        jobs = self.env["workshop.job"]
+        jobs |= self._job()  # untouched
+        jobs |= self._job(priority="3")  # tighter SLA
+        jobs |= self._create_job(self._standard_lines(), job_type_id=False)
+        cancelled = self._job()
+        cancelled.action_cancel()
+        jobs |= cancelled
+        on_time = self._job()
+        with freeze_time(T0 + timedelta(hours=1)):
+            on_time.action_schedule()
+            on_time.action_dispatch()
+            on_time.action_arrive()
+        jobs |= on_time
+        for hours in (0.5, 3.5, 5, 20, 30):
+            with freeze_time(T0 + timedelta(hours=hours)):
+                jobs.invalidate_recordset(["sla_status"])
+                for status in ("none", "on_track", "at_risk", "breached", "met"):
+                    expected = jobs.filtered(lambda j, s=status: j.sla_status == s)
+                    found = self.env["workshop.job"].search(
+                        [("id", "in", jobs.ids), ("sla_status", "=", status)]
+                    )
+                    self.assertEqual(found, expected, f"{status} at +{hours}h")
+        self.assertEqual(cancelled.sla_status, "none")

@@ -221,3 +221,40 @@ class TestWorkflow(WorkshopCommon):
         self.assertEqual(line2.product_id, self.travel)
         self.assertEqual(line2.price_unit, 0.8)
         self.assertEqual(line.approval_state, "approved", "travel needs no approval")
+
+    def test_logged_time_replaces_planned_template_labour(self):
+        template = self.env["workshop.job.template"].create(
+            {
+                "name": "Brake service",
+                "line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "kind": "labour",
+                            "product_id": self.labour.id,
+                            "quantity": 2.5,
+                        },
+                    ),
+                ],
+            }
+        )
+        job = self._create_job(
+            template_id=template.id, scheduled_datetime="2026-11-20 08:00:00"
+        )
+        job.action_schedule()
+        job.action_dispatch()
+        job.action_arrive()
+        self.env["workshop.job.timelog"].with_user(self.technician).create(
+            {
+                "job_id": job.id,
+                "start_datetime": "2026-11-20 09:00:00",
+                "stop_datetime": "2026-11-20 11:00:00",
+            }
+        )
+        labour = job.line_ids.filtered(lambda line: line.kind == "labour")
+        self.assertEqual(len(labour), 1, "no second labour line on top of the plan")
+        self.assertEqual(labour.quantity, 2.0)
+        self.assertEqual(labour.estimated_qty, 2.5)
+        self.assertEqual(labour.technician_id, self.technician)
+        self.assertEqual(job.labour_hours, 2.0)
