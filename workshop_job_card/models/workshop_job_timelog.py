@@ -86,6 +86,27 @@ class WorkshopJobTimelog(models.Model):
             self.filtered("stop_datetime")._rollup_to_labour_lines()
         return res
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_billed(self):
+        locked = self.job_id.filtered(lambda j: j.state in ("invoiced", "cancelled"))
+        if locked or any(
+            log.line_id._has_posted_billing() for log in self if log.line_id
+        ):
+            raise UserError(
+                _(
+                    "Time billed on an invoice cannot be deleted: "
+                    "credit the invoice first."
+                )
+            )
+
+    def unlink(self):
+        lines = self.line_id
+        res = super().unlink()
+        # the labour line keeps following its remaining logs
+        for line in lines.exists().sudo().with_context(workshop_timelog_rollup=True):
+            line.quantity = sum(line.timelog_ids.mapped("duration_hours"))
+        return res
+
     def action_stop(self):
         """Stop running timers now and roll them into labour lines."""
         self.filtered(lambda log: not log.stop_datetime).write(

@@ -4,6 +4,11 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
+def _report(figure):
+    """Show a figure in the test output (``pytest -s``; kept with a failure)."""
+    print(figure)  # pylint: disable=print-used
+
+
 class WorkshopCommon(TransactionCase):
     """A company with a customer (and its accounts-payable contact), products,
     a job type with an SLA and users of every workshop role.

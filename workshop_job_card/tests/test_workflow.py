@@ -258,3 +258,37 @@ class TestWorkflow(WorkshopCommon):
         self.assertEqual(labour.estimated_qty, 2.5)
         self.assertEqual(labour.technician_id, self.technician)
         self.assertEqual(job.labour_hours, 2.0)
+
+    def test_deleting_a_time_log_updates_labour_and_is_refused_once_billed(self):
+        job = self._create_job(
+            [("part", self.part_filter, 1)], scheduled_datetime="2026-11-20 08:00:00"
+        )
+        job.action_schedule()
+        job.action_dispatch()
+        job.action_arrive()
+        Log = self.env["workshop.job.timelog"].with_user(self.technician)
+        log1 = Log.create(
+            {
+                "job_id": job.id,
+                "start_datetime": "2026-11-20 09:00:00",
+                "stop_datetime": "2026-11-20 10:00:00",
+            }
+        )
+        Log.create(
+            {
+                "job_id": job.id,
+                "start_datetime": "2026-11-20 11:00:00",
+                "stop_datetime": "2026-11-20 11:30:00",
+            }
+        )
+        labour = job.line_ids.filtered(lambda line: line.kind == "labour")
+        self.assertEqual(labour.quantity, 1.5)
+        log1.with_user(self.coordinator).unlink()
+        self.assertEqual(labour.quantity, 0.5)
+        job.resolution = "<p>done</p>"
+        job.action_done()
+        job.action_sign(signature=self._signature(), signed_by="Sam")
+        job.with_user(self.coordinator).action_create_invoice()
+        with self.assertRaises(UserError):
+            job.timelog_ids.with_user(self.coordinator).unlink()
+        self.assertEqual(labour.quantity, 0.5)
