@@ -9,12 +9,15 @@ is installed.
 
 import inspect
 
-from odoo.tests.common import BaseCase
-
 DEFAULT_TEST_TAGS = frozenset({"standard", "post_install"})
 
 
 def pytest_pycollect_makeitem(collector, name, obj):
+    # imported here, not at the top: pytest loads this file before pytest-odoo
+    # switches Odoo to test mode, and Odoo logs an error when its test framework
+    # is imported outside test mode
+    from odoo.tests.common import BaseCase
+
     if (
         inspect.isclass(obj)
         and issubclass(obj, BaseCase)
