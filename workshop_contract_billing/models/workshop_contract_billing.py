@@ -1,0 +1,298 @@
+"""The recurring invoicing engine of service contracts.
+
+Pipeline (each step overridable): ``_cron_recurring_invoice`` takes batches of due
+contracts under ``FOR UPDATE SKIP LOCKED`` → ``_bill_batch`` (one savepoint for the
+batch; on failure one savepoint per contract, so a bad contract is reported and
+skipped) → ``_recurring_create_invoices`` writes the billed-period ledger rows
+first, then creates the invoices → ``_prepare_invoice_vals`` /
+``workshop.contract.line._prepare_invoice_line_vals`` build plain dicts.
+"""
+
+import logging
+
+from markupsafe import Markup
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .workshop_contract import BILLABLE_STATES, BILLING
+
+_logger = logging.getLogger(__name__)
+
+# a concurrent run billed (or is billing) the same contract: not an error of it
+CONCURRENT_ERRORS = (
+    pg_errors.SerializationFailure,
+    pg_errors.LockNotAvailable,
+    pg_errors.UniqueViolation,
+)
+
+
+class WorkshopContract(models.Model):
+    _inherit = "workshop.contract"  # pylint: disable=consider-merging-classes-inherited
+
+    last_billed_datetime = fields.Datetime(readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # Public actions
+    # ------------------------------------------------------------------
+    def action_invoice_now(self):
+        """Bill every period of these contracts that is due today, missed ones
+        included. Safe to repeat: a period is billed once, a second call bills
+        nothing and says when the next period is due."""
+        self._check_rights(BILLING)
+        idle = self.filtered(lambda c: c.state not in BILLABLE_STATES)
+        if idle:
+            raise UserError(
+                _(
+                    "Contract %s is not running: activate it first.",
+                    ", ".join(idle.mapped("name")),
+                )
+            )
+        # wait for a concurrent run: when it committed first, this transaction
+        # fails on the row and Odoo replays the call, which then bills nothing
+        contracts = self._lock_for_billing()
+        today = fields.Date.context_today(self)
+        if not any(c._get_due_periods(today) for c in contracts):
+            raise UserError(
+                _(
+                    "Nothing is due yet on %(names)s. Next invoice: %(dates)s.",
+                    names=", ".join(contracts.mapped("name")),
+                    dates=", ".join(
+                        str(d or _("none"))
+                        for d in contracts.mapped("next_invoice_date")
+                    ),
+                )
+            )
+        moves = contracts._recurring_create_invoices(today)
+        contracts.filtered("billing_error").billing_error = False
+        return contracts._action_view_moves(moves)
+
+    def _action_view_moves(self, moves):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        if len(moves) == 1:
+            action.update(views=[(False, "form")], res_id=moves.id)
+        else:
+            action["domain"] = [("id", "in", moves.ids)]
+        return action
+
+    # ------------------------------------------------------------------
+    # Scheduled action
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_recurring_invoice(self, batch_size=20, date_ref=None):
+        """Bill every due contract, in batches committed one by one; returns the
+        number of contracts processed. Safe to run on several workers at once:
+        each batch is locked with ``SKIP LOCKED`` and the ledger is unique."""
+        date_ref = date_ref or fields.Date.context_today(self)
+        can_commit = self._can_commit()
+        processed, retries = [], 0
+        while True:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    batch = self._lock_due_batch(date_ref, batch_size, processed)
+            except CONCURRENT_ERRORS:
+                # another run billed some of these after our snapshot was taken:
+                # start a fresh transaction (a fresh snapshot) and look again
+                if not can_commit or retries >= 5:
+                    break
+                retries += 1
+                self.env.cr.rollback()
+                continue
+            if not batch:
+                break
+            processed += batch.ids
+            batch._bill_batch(date_ref)
+            if can_commit:
+                # the batch's periods and invoices are final: a crash or a timeout
+                # later loses nothing, and a re-run resumes after them
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env["ir.cron"]._notify_progress(
+                done=len(processed),
+                remaining=self.search_count(self._due_domain(date_ref, processed)),
+            )
+        return len(processed)
+
+    @api.model
+    def _can_commit(self):
+        """Commit per batch in a real cron run; never inside tests, while modules
+        load (demo data) or when the caller asks not to."""
+        return (
+            self.pool.ready
+            and not modules.module.current_test
+            and not self.env.context.get("workshop_contract_no_commit")
+        )
+
+    @api.model
+    def _due_domain(self, date_ref, exclude_ids=()):
+        return [
+            ("state", "in", BILLABLE_STATES),
+            ("next_invoice_date", "<=", date_ref),
+            ("id", "not in", list(exclude_ids)),
+        ]
+
+    @api.model
+    def _lock_due_batch(self, date_ref, batch_size, exclude_ids):
+        """Lock up to ``batch_size`` due contracts no other run holds."""
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM workshop_contract
+                    WHERE state IN %s AND next_invoice_date <= %s AND id != ALL(%s)
+                 ORDER BY company_id, next_invoice_date, id
+                    LIMIT %s
+               FOR UPDATE SKIP LOCKED""",
+                BILLABLE_STATES,
+                date_ref,
+                list(exclude_ids),
+                batch_size,
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _lock_for_billing(self):
+        """Lock these contracts' rows (waiting for a concurrent billing)."""
+        if not self:
+            return self
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM workshop_contract WHERE id IN %s "
+                "ORDER BY id FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+        return self
+
+    def _bill_batch(self, date_ref):
+        """Bill these locked contracts together; when that fails, one by one, so
+        that a bad contract is recorded and skipped without its neighbours."""
+        try:
+            with self.env.cr.savepoint():
+                self._recurring_create_invoices(date_ref)
+                self.filtered("billing_error").billing_error = False
+            return
+        except Exception:  # pylint: disable=broad-except
+            if len(self) == 1:
+                self._bill_one(date_ref)
+                return
+            _logger.info("contract batch failed, billing its contracts one by one")
+        for contract in self:
+            contract._bill_one(date_ref)
+
+    def _bill_one(self, date_ref):
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._recurring_create_invoices(date_ref)
+                if self.billing_error:
+                    self.billing_error = False
+        except CONCURRENT_ERRORS:
+            _logger.info("contract %s is billed by a concurrent run", self.id)
+        except Exception as error:  # pylint: disable=broad-except
+            _logger.warning("contract %s not billed: %s", self.name, error)
+            self._record_billing_error(error)
+
+    def _record_billing_error(self, error):
+        """Keep the failure on the contract and ask its manager to act (once)."""
+        self.ensure_one()
+        message = _("Automatic billing failed: %s", error)
+        with self.env.cr.savepoint():
+            self.billing_error = message
+            activity_type = self.env.ref("mail.mail_activity_data_warning")
+            if not self.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type
+            ):
+                self.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    summary=_("Contract billing failed"),
+                    note=Markup("<p>%s</p>") % message,
+                    user_id=(self.user_id or self.env.ref("base.user_admin")).id,
+                )
+
+    # ------------------------------------------------------------------
+    # Billing
+    # ------------------------------------------------------------------
+    def _recurring_create_invoices(self, date_ref):
+        """Bill every period of these (locked) contracts that is due on
+        ``date_ref`` and not billed yet; return the new invoices.
+
+        The ledger rows are written first: a period already billed by another
+        transaction fails here, on the unique index, before any invoice exists.
+        """
+        todo = [
+            (contract, period)
+            for contract in self
+            for period in contract._get_due_periods(date_ref)
+        ]
+        Move = self.env["account.move"]
+        if not todo:
+            return Move
+        rows = self.env["workshop.contract.period"].create(
+            [contract._prepare_period_vals(period) for contract, period in todo]
+        )
+        self.write({"last_billed_datetime": fields.Datetime.now()})
+        rows.flush_recordset()
+        moves = Move
+        by_company = {}
+        for row, (contract, period) in zip(rows, todo, strict=True):
+            vals = contract._prepare_invoice_vals(period)
+            if vals["invoice_line_ids"]:
+                by_company.setdefault(contract.company_id, []).append((row, vals))
+        for company, items in by_company.items():
+            created = (
+                Move.with_company(company)
+                .with_context(default_move_type="out_invoice")
+                .create([vals for _row, vals in items])
+            )
+            for (row, _vals), move in zip(items, created, strict=True):
+                row.move_id = move
+            moves |= created
+        to_post = moves.filtered(lambda m: m.workshop_contract_id.auto_post)
+        if to_post:
+            to_post.action_post()
+        return moves
+
+    def _prepare_period_vals(self, period):
+        self.ensure_one()
+        return {
+            "contract_id": self.id,
+            "kind": "invoice",
+            "period_start": period.start,
+            "period_end": period.end,
+            "billed_from": period.billed_from,
+            "billed_to": period.billed_to,
+        }
+
+    def _prepare_invoice_vals(self, period):
+        """Values of the invoice of ``period`` (a ``periods.Period``). A plain
+        dict, no side effects."""
+        self.ensure_one()
+        segments = self.covered_asset_ids._segments(period)
+        line_vals = [
+            vals
+            for line in self.line_ids
+            if (vals := line._prepare_invoice_line_vals(period, segments))
+        ]
+        vals = {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_invoice_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "invoice_date": period.due_date(self.invoicing_mode),
+            "ref": self.client_order_ref or False,
+            "invoice_origin": self.name,
+            "invoice_user_id": self.user_id.id,
+            "workshop_contract_id": self.id,
+            "invoice_line_ids": [fields.Command.create(v) for v in line_vals],
+        }
+        optional = {
+            "journal_id": self.journal_id,
+            "invoice_payment_term_id": self.payment_term_id,
+            "fiscal_position_id": self.fiscal_position_id,
+        }
+        vals.update({key: rec.id for key, rec in optional.items() if rec})
+        return vals

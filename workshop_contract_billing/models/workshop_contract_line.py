@@ -1,0 +1,204 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_date
+
+
+class WorkshopContractLine(models.Model):
+    _name = "workshop.contract.line"
+    _description = "Workshop Contract Line"
+    _order = "contract_id, sequence, id"
+    _check_company_auto = True
+
+    contract_id = fields.Many2one(
+        "workshop.contract", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="contract_id.company_id", store=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    sequence = fields.Integer(default=10)
+    kind = fields.Selection(
+        [
+            ("fixed", "Fixed Fee"),
+            ("per_asset", "Fee per Covered Asset"),
+            ("tiered", "Tiered by Number of Assets"),
+        ],
+        default="fixed",
+        required=True,
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        check_company=True,
+        domain="[('sale_ok', '=', True)]",
+    )
+    name = fields.Text(
+        string="Description",
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
+    price_unit = fields.Float(
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        precompute=True,
+        digits="Product Price",
+        help="Price per period (per asset for a per-asset line).",
+    )
+    tier_ids = fields.One2many(
+        "workshop.contract.line.tier", "line_id", string="Tiers", copy=True
+    )
+    tax_ids = fields.Many2many(
+        "account.tax",
+        string="Taxes",
+        compute="_compute_tax_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        domain="[('type_tax_use', '=', 'sale')]",
+    )
+    price_subtotal = fields.Monetary(
+        compute="_compute_price_subtotal",
+        help="One full period with the assets covered today.",
+    )
+
+    @api.depends("product_id")
+    def _compute_name(self):
+        for line in self:
+            line.name = line.product_id.get_product_multiline_description_sale()
+
+    @api.depends("product_id", "contract_id.pricelist_id")
+    def _compute_price_unit(self):
+        for line in self:
+            if not line.product_id:
+                continue
+            pricelist = line.contract_id.pricelist_id
+            line.price_unit = (
+                pricelist._get_product_price(line.product_id, 1.0)
+                if pricelist
+                else line.product_id.lst_price
+            )
+
+    @api.depends("product_id", "company_id")
+    def _compute_tax_ids(self):
+        for line in self:
+            line.tax_ids = line.product_id.taxes_id.filtered(
+                lambda t, c=line.company_id: t.company_id == c
+            )
+
+    @api.depends("kind", "quantity", "price_unit", "tier_ids.price_unit")
+    def _compute_price_subtotal(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            count = len(line.contract_id.covered_asset_ids._active_on(today))
+            line.price_subtotal = line.quantity * line._amount_for_count(count)
+
+    @api.constrains("kind", "tier_ids")
+    def _check_tiers(self):
+        for line in self.filtered(lambda li: li.kind == "tiered"):
+            if not line.tier_ids:
+                raise ValidationError(
+                    _("Tiered line %s needs at least one tier.", line.name)
+                )
+
+    # ------------------------------------------------------------------
+    # Pricing for a period
+    # ------------------------------------------------------------------
+    def _amount_for_count(self, asset_count):
+        """Price of one full period with ``asset_count`` covered assets (per unit
+        of quantity)."""
+        self.ensure_one()
+        if self.kind == "fixed":
+            return self.price_unit
+        if self.kind == "per_asset":
+            return self.price_unit * asset_count
+        tier = self.tier_ids.filtered(lambda t: t.min_assets <= asset_count).sorted(
+            "min_assets"
+        )[-1:]
+        return (tier.price_unit if tier else 0.0) * asset_count
+
+    def _period_amount(self, period, segments):
+        """(amount, asset count or None when it changed) of this line for
+        ``period``. ``segments`` lists (days, asset count) for the covered part."""
+        self.ensure_one()
+        if self.kind == "fixed":
+            segments = [(period.billed_days, 0)]
+        amount = sum(
+            self._amount_for_count(count) * days / period.days
+            for days, count in segments
+        )
+        counts = {count for _days, count in segments}
+        return amount * self.quantity, counts.pop() if len(counts) == 1 else None
+
+    def _prepare_invoice_line_vals(self, period, segments):
+        """Values of the invoice line billing this line for ``period`` (a
+        ``periods.Period``); None when there is nothing to bill. A plain dict, no
+        side effects."""
+        self.ensure_one()
+        currency = self.contract_id.currency_id
+        amount, count = self._period_amount(period, segments)
+        if currency.is_zero(amount):
+            return None
+        factor = period.billed_days / period.days
+        quantity = self.quantity
+        if self.kind != "fixed" and count:
+            quantity = self.quantity * count
+        if self.kind == "fixed" or count:
+            price = currency.round(amount / quantity) if quantity else 0.0
+        else:  # the asset count changed during the period: one prorated sum
+            quantity, price = 1.0, currency.round(amount)
+        env = self.env
+        name = _(
+            "%(name)s\nPeriod: %(start)s – %(end)s",
+            name=self.name,
+            start=format_date(env, period.billed_from),
+            end=format_date(env, period.billed_to),
+        )
+        if factor != 1:
+            name += _(
+                " (prorated %(days)s/%(total)s days)",
+                days=period.billed_days,
+                total=period.days,
+            )
+        return {
+            "display_type": "product",
+            "sequence": self.sequence,
+            "product_id": self.product_id.id,
+            "name": name,
+            "quantity": quantity,
+            "price_unit": price,
+            "tax_ids": [fields.Command.set(self.tax_ids.ids)],
+            "workshop_contract_line_id": self.id,
+        }
+
+
+class WorkshopContractLineTier(models.Model):
+    _name = "workshop.contract.line.tier"
+    _description = "Workshop Contract Price Tier"
+    _order = "line_id, min_assets"
+
+    line_id = fields.Many2one(
+        "workshop.contract.line", required=True, ondelete="cascade", index=True
+    )
+    min_assets = fields.Integer(
+        string="From Assets",
+        required=True,
+        default=1,
+        help="This price per asset applies from this number of covered assets.",
+    )
+    price_unit = fields.Float(
+        string="Price per Asset", digits="Product Price", required=True
+    )
+
+    _sql_constraints = [
+        (
+            "line_min_uniq",
+            "unique(line_id, min_assets)",
+            "Two tiers of a line cannot start at the same number of assets.",
+        ),
+    ]

@@ -1,0 +1,4 @@
+from . import test_periods
+from . import test_billing
+from . import test_reliability
+from . import test_access

@@ -1,0 +1,262 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_compare, float_is_zero
+
+from .stock_sync import as_stock_sync
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    workshop_job_id = fields.Many2one(
+        related="picking_id.workshop_job_id",
+        store=True,
+        index="btree_not_null",
+        string="Job Card",
+    )
+    workshop_job_line_id = fields.Many2one(
+        "workshop.job.line",
+        string="Job Card Line",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
+    workshop_request_id = fields.Many2one(
+        "workshop.part.request",
+        string="Parts Request",
+        index="btree_not_null",
+        readonly=True,
+    )
+
+    # ------------------------------------------------------------------
+    # Which moves are parts moves
+    # ------------------------------------------------------------------
+    def _workshop_split_by_direction(self):
+        """(issues, returns): the moves of ``self`` that enter, resp. leave,
+        a workshop consumption location (their move lines included)."""
+        locations = (
+            self.location_id
+            | self.location_dest_id
+            | self.move_line_ids.location_id
+            | self.move_line_ids.location_dest_id
+        )
+        consumption = locations._workshop_in_consumption()
+        if not consumption:
+            return self.browse(), self.browse()
+        issues = self.filtered(
+            lambda m: m.location_dest_id in consumption
+            or m.move_line_ids.location_dest_id & consumption
+        )
+        returns = self.filtered(
+            lambda m: m.location_id in consumption
+            or m.move_line_ids.location_id & consumption
+        )
+        return issues, returns
+
+    def _workshop_product_qty(self):
+        """The done (or picked) quantity in the product's unit."""
+        self.ensure_one()
+        return self.product_uom._compute_quantity(
+            self.quantity, self.product_id.uom_id, rounding_method="HALF-UP"
+        )
+
+    # ------------------------------------------------------------------
+    # The rule
+    # ------------------------------------------------------------------
+    def _action_done(self, cancel_backorder=False):
+        issues, returns = self._workshop_split_by_direction()
+        parts_moves = issues | returns
+        if not parts_moves:
+            return super()._action_done(cancel_backorder=cancel_backorder)
+        parts_moves._workshop_lock(issues)
+        parts_moves._workshop_check_before_done(issues, returns)
+        # only validated parts moves may change quants in consumption locations
+        done = (
+            super(StockMove, as_stock_sync(self))
+            ._action_done(cancel_backorder=cancel_backorder)
+            .with_env(self.env)
+        )
+        done_all = (done | parts_moves).filtered(lambda m: m.state == "done")
+        done_all._workshop_split_by_direction()[0]._workshop_check_negative_stock()
+        done_all.filtered("workshop_job_id")._workshop_propagate_to_jobs()
+        return done
+
+    def _workshop_lock(self, issues):
+        """Serialise what decides the rule: the job rows (two issues to one job,
+        or an issue racing the invoicing) and the quants the issue takes from
+        (two jobs taking the last unit). Under REPEATABLE READ the second
+        transaction waits, then fails and is replayed against the result of the
+        first."""
+        self.workshop_job_id._lock_for_invoicing()
+        internal = issues.move_line_ids.location_id.filtered(
+            lambda loc: loc.usage in ("internal", "transit")
+        )
+        products = issues.product_id.filtered("is_storable")
+        if internal and products:
+            self.env["stock.quant"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM stock_quant WHERE product_id IN %s "
+                    "AND location_id IN %s ORDER BY id FOR UPDATE",
+                    tuple(products.ids),
+                    tuple(internal.ids),
+                )
+            )
+
+    def _workshop_check_before_done(self, issues, returns):
+        for move in self:
+            if float_is_zero(
+                move.quantity, precision_rounding=move.product_uom.rounding
+            ):
+                continue
+            job = move.workshop_job_id
+            if not job:
+                if move.company_id.workshop_strict_parts_control:
+                    raise UserError(
+                        _(
+                            "%(product)s cannot move into or out of the workshop "
+                            "consumption location %(location)s without a job card. "
+                            "Issue parts with a Parts Issue transfer of the job.",
+                            product=move.product_id.display_name,
+                            location=(
+                                move.location_dest_id
+                                if move in issues
+                                else move.location_id
+                            ).display_name,
+                        )
+                    )
+                continue
+            job._workshop_check_can_receive_parts()
+            if move in issues and move.product_id.tracking != "none":
+                missing = move.move_line_ids.filtered(
+                    lambda ml: not ml.lot_id and not ml.lot_name and ml.quantity
+                )
+                if missing:
+                    raise UserError(
+                        _(
+                            "Scan the lot/serial number of %(product)s issued to "
+                            "%(job)s: tracked parts are issued by serial.",
+                            product=move.product_id.display_name,
+                            job=job.name,
+                        )
+                    )
+        returns.filtered("workshop_job_id")._workshop_check_return_quantities()
+
+    def _workshop_check_return_quantities(self):
+        """Refuse returning more of a part than the job has net received."""
+        if not self:
+            return
+        done = self.search(
+            [
+                ("workshop_job_id", "in", self.workshop_job_id.ids),
+                ("product_id", "in", self.product_id.ids),
+                ("state", "=", "done"),
+            ]
+        )
+        issued_moves, returned_moves = done._workshop_split_by_direction()
+        balance = {}
+        for moves, sign in ((issued_moves, 1), (returned_moves | self, -1)):
+            for move in moves:
+                key = (move.workshop_job_id, move.product_id)
+                balance[key] = (
+                    balance.get(key, 0.0) + sign * move._workshop_product_qty()
+                )
+        for (job, product), qty in balance.items():
+            if float_compare(qty, 0.0, precision_rounding=product.uom_id.rounding) < 0:
+                raise UserError(
+                    _(
+                        "You are returning more %(product)s than %(job)s received "
+                        "(%(over)s %(uom)s too many). Check the quantities.",
+                        product=product.display_name,
+                        job=job.name,
+                        over=-qty,
+                        uom=product.uom_id.name,
+                    )
+                )
+
+    def _workshop_check_negative_stock(self):
+        """Block (or report to the parts clerk) issues that took a location's
+        stock below zero."""
+        lines = self.move_line_ids.filtered(
+            lambda ml: ml.product_id.is_storable
+            and ml.location_id.usage in ("internal", "transit")
+        )
+        if not lines:
+            return
+        groups = self.env["stock.quant"]._read_group(
+            [
+                ("product_id", "in", lines.product_id.ids),
+                ("location_id", "in", lines.location_id.ids),
+            ],
+            ["product_id", "location_id"],
+            ["quantity:sum"],
+        )
+        negative = [
+            (product, location, qty)
+            for product, location, qty in groups
+            if float_compare(qty, 0.0, precision_rounding=product.uom_id.rounding) < 0
+        ]
+        if not negative:
+            return
+        company = self.company_id[:1]
+        if company.workshop_negative_stock == "block":
+            product, location, qty = negative[0]
+            raise UserError(
+                _(
+                    "Not enough %(product)s in %(location)s: the issue would leave "
+                    "%(qty)s %(uom)s. Count the shelf or receive the parts first.",
+                    product=product.display_name,
+                    location=location.display_name,
+                    qty=qty,
+                    uom=product.uom_id.name,
+                )
+            )
+        self.workshop_job_id._workshop_alert_negative_stock(negative)
+
+    # ------------------------------------------------------------------
+    # Propagation: done moves → job card part lines
+    # ------------------------------------------------------------------
+    def _workshop_propagate_to_jobs(self):
+        """Link the done parts moves to their job's part line (one per job and
+        product, created when missing) and set the lines' quantities from
+        the done moves."""
+        if not self:
+            return
+        # sudo: the parts clerk validates stock; the job card's part line is the
+        # consequence of that stock move, written by the system, not an edit.
+        Line = as_stock_sync(self.env["workshop.job.line"].sudo())
+        todo = self.filtered(lambda m: not m.workshop_job_line_id)
+        lines = Line.search(
+            [
+                ("job_id", "in", todo.workshop_job_id.ids),
+                ("workshop_is_stock_line", "=", True),
+            ]
+        )
+        by_key = {(line.job_id, line.product_id): line for line in lines}
+        vals_list, seen = [], set()
+        for move in todo:
+            key = (move.workshop_job_id, move.product_id)
+            if key not in by_key and key not in seen:
+                seen.add(key)
+                vals_list.append(move._workshop_prepare_job_line_vals())
+        for line in Line.create(vals_list):
+            by_key[(line.job_id, line.product_id)] = line
+        for move in todo:
+            move.workshop_job_line_id = by_key[(move.workshop_job_id, move.product_id)]
+        Line.browse(self.workshop_job_line_id.ids)._workshop_sync_quantity()
+
+    def _workshop_prepare_job_line_vals(self):
+        """Values of the part line a job receives for this move's product."""
+        self.ensure_one()
+        request = self.workshop_request_id
+        return {
+            "job_id": self.workshop_job_id.id,
+            "kind": "part",
+            "product_id": self.product_id.id,
+            "product_uom_id": self.product_id.uom_id.id,
+            "quantity": 0.0,
+            "workshop_is_stock_line": True,
+            "is_warranty": request.is_warranty,
+            "workshop_warranty_state": "to_approve" if request.is_warranty else False,
+            "sequence": 100,
+        }

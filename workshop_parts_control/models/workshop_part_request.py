@@ -1,0 +1,187 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+URGENCY = [("0", "Normal"), ("1", "Urgent"), ("2", "Vehicle Off Road")]
+
+
+class WorkshopPartRequest(models.Model):
+    _name = "workshop.part.request"
+    _description = "Workshop Parts Request"
+    _order = "urgency desc, id"
+    _check_company_auto = True
+
+    job_id = fields.Many2one(
+        "workshop.job",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="job_id.company_id", store=True, index=True, precompute=True
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        check_company=True,
+        domain="[('type', '=', 'consu')]",
+    )
+    product_uom_qty = fields.Float(
+        string="Quantity", required=True, default=1.0, digits="Product Unit of Measure"
+    )
+    product_uom_id = fields.Many2one(
+        "uom.uom",
+        string="Unit",
+        compute="_compute_product_uom_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    note = fields.Char()
+    urgency = fields.Selection(URGENCY, default="0", required=True)
+    is_warranty = fields.Boolean(
+        string="Warranty",
+        help="The part is replaced under warranty: a service manager approves "
+        "it before the job is invoiced.",
+    )
+    requested_by_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, readonly=True
+    )
+    move_ids = fields.One2many("stock.move", "workshop_request_id", readonly=True)
+    qty_issued = fields.Float(
+        compute="_compute_state", store=True, digits="Product Unit of Measure"
+    )
+    state = fields.Selection(
+        [
+            ("requested", "Requested"),
+            ("reserved", "Reserved"),
+            ("issued", "Issued"),
+            ("cancelled", "Cancelled"),
+        ],
+        compute="_compute_state",
+        store=True,
+        index=True,
+    )
+
+    _sql_constraints = [
+        (
+            "qty_positive",
+            "CHECK(product_uom_qty > 0)",
+            "A parts request needs a quantity above zero.",
+        ),
+    ]
+
+    @api.depends("product_id")
+    def _compute_product_uom_id(self):
+        for request in self:
+            request.product_uom_id = request.product_id.uom_id
+
+    @api.depends("move_ids.state", "move_ids.quantity")
+    def _compute_state(self):
+        for request in self:
+            moves = request.move_ids
+            done = moves.filtered(lambda m: m.state == "done")
+            request.qty_issued = sum(
+                m.product_uom._compute_quantity(m.quantity, request.product_uom_id)
+                for m in done
+            )
+            open_moves = moves.filtered(lambda m: m.state not in ("done", "cancel"))
+            if open_moves.filtered(
+                lambda m: m.state in ("assigned", "partially_available")
+            ):
+                request.state = "reserved"
+            elif open_moves or not moves:
+                request.state = "requested"
+            elif done:
+                request.state = "issued"
+            else:
+                request.state = "cancelled"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        requests = super().create(vals_list)
+        requests.job_id._workshop_check_can_request_parts()
+        requests._add_to_issue_pickings()
+        return requests
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"product_id", "product_uom_qty", "product_uom_id"} & set(vals):
+            self._update_open_moves()
+        return res
+
+    def _add_to_issue_pickings(self):
+        """Put each request on its job's open parts issue transfer (created when
+        the job has none) and reserve the stock."""
+        # sudo: technicians request parts; the transfer belongs to the parts
+        # clerk, who has stock rights the technician does not.
+        requests = self.sudo()
+        moves = self.env["stock.move"].sudo()
+        for job, job_requests in requests.grouped("job_id").items():
+            picking = job._workshop_get_issue_picking(create=True)
+            moves |= moves.create(
+                [req._prepare_move_vals(picking) for req in job_requests]
+            )
+            if job_requests.filtered(lambda r: r.urgency != "0"):
+                picking.priority = "1"
+        moves._action_confirm()
+        moves._action_assign()
+
+    def _prepare_move_vals(self, picking):
+        """Values of the stock move that issues this request. No side effects."""
+        self.ensure_one()
+        return {
+            "name": self.product_id.display_name,
+            "picking_id": picking.id,
+            "product_id": self.product_id.id,
+            "product_uom_qty": self.product_uom_qty,
+            "product_uom": self.product_uom_id.id,
+            "location_id": picking.location_id.id,
+            "location_dest_id": picking.location_dest_id.id,
+            "company_id": picking.company_id.id,
+            "workshop_request_id": self.id,
+            "description_picking": self.note or False,
+        }
+
+    def _update_open_moves(self):
+        for request in self.sudo():
+            open_moves = request.move_ids.filtered(
+                lambda m: m.state not in ("done", "cancel")
+            )
+            if not open_moves:
+                raise UserError(
+                    _("Request for %s is issued or cancelled: request again.")
+                    % request.product_id.display_name
+                )
+            remaining = request.product_uom_qty - request.qty_issued
+            if (
+                float_compare(
+                    remaining, 0.0, precision_rounding=request.product_uom_id.rounding
+                )
+                <= 0
+            ):
+                raise UserError(_("Parts already issued cannot be un-requested."))
+            open_moves[0].write(
+                {
+                    "product_id": request.product_id.id,
+                    "product_uom": request.product_uom_id.id,
+                    "product_uom_qty": remaining,
+                }
+            )
+            open_moves[1:]._action_cancel()
+            open_moves[0]._action_assign()
+
+    def action_cancel(self):
+        """Withdraw the request: its parts still on the shelf stay there."""
+        self.sudo().move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel")
+        )._action_cancel()
+        return True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_moved(self):
+        if self.move_ids.filtered(lambda m: m.state != "cancel"):
+            raise UserError(
+                _("A request with a transfer cannot be deleted: cancel it instead.")
+            )

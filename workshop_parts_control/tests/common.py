@@ -1,0 +1,149 @@
+"""Shared fixtures for workshop_parts_control tests."""
+
+from odoo import Command
+from odoo.tests import Form, new_test_user
+
+from odoo.addons.workshop_job_card.tests.common import WorkshopCommon
+
+
+class PartsCommon(WorkshopCommon):
+    """WorkshopCommon plus stock-tracked parts on the shelf of the company's
+    warehouse, a parts clerk and helpers to request, issue and return."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.workshop_strict_parts_control = True
+        cls.company.workshop_negative_stock = "block"
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.stock = cls.warehouse.lot_stock_id
+        cls.consumption = cls.warehouse.workshop_consumption_location_id
+        Product = cls.env["product.product"]
+        common = {"type": "consu", "is_storable": True, "sale_ok": True}
+        cls.oil = Product.create(
+            dict(
+                common,
+                name="Engine oil 5W30 1L",
+                list_price=9.0,
+                standard_price=4.0,
+                barcode="WSPC-OIL",
+            )
+        )
+        cls.belt = Product.create(
+            dict(
+                common,
+                name="V-belt",
+                list_price=25.0,
+                standard_price=11.0,
+                barcode="WSPC-BELT",
+            )
+        )
+        cls.alternator = Product.create(
+            dict(
+                common,
+                name="Alternator 24V",
+                list_price=420.0,
+                standard_price=250.0,
+                tracking="serial",
+                barcode="WSPC-ALT",
+            )
+        )
+        cls.dozen = cls.env.ref("uom.product_uom_dozen")
+        Quant = cls.env["stock.quant"]
+        Quant._update_available_quantity(cls.oil, cls.stock, 100)
+        Quant._update_available_quantity(cls.belt, cls.stock, 10)
+        cls.lots = cls.env["stock.lot"].create(
+            [{"name": f"ALT-SN-{i}", "product_id": cls.alternator.id} for i in (1, 2)]
+        )
+        for lot in cls.lots:
+            Quant._update_available_quantity(cls.alternator, cls.stock, 1, lot_id=lot)
+        cls.clerk = new_test_user(
+            cls.env,
+            login="ws_clerk",
+            name="Carl Clerk",
+            groups="workshop_parts_control.group_workshop_parts_clerk",
+        )
+
+    # ------------------------------------------------------------------
+    @classmethod
+    def _open_job(cls, **vals):
+        """A job on site with a labour line (so it can be closed)."""
+        job = cls._create_job([("labour", cls.labour, 1.0)], **vals)
+        job.scheduled_datetime = "2026-11-20 08:00:00"
+        job.action_schedule()
+        job.action_dispatch()
+        job.action_arrive()
+        return job
+
+    def _request(self, job, product, qty, **vals):
+        return (
+            self.env["workshop.part.request"]
+            .with_user(self.technician)
+            .create(
+                dict(job_id=job.id, product_id=product.id, product_uom_qty=qty, **vals)
+            )
+        )
+
+    def _validate(self, picking, quantities=None, lots=None):
+        """Set the counted quantity per product ({product: qty}) or serials
+        ({product: lots}) and validate as the parts clerk through the
+        standard picking API; partial quantities leave a backorder."""
+        picking = picking.with_user(self.clerk)
+        for move in picking.move_ids:
+            if lots and move.product_id in lots:
+                move.move_line_ids.unlink()
+                for lot in lots[move.product_id]:
+                    self.env["stock.move.line"].create(
+                        dict(move._prepare_move_line_vals(quantity=1), lot_id=lot.id)
+                    )
+            elif quantities and move.product_id in quantities:
+                move.quantity = quantities[move.product_id]
+            move.picked = True
+        res = picking.button_validate()
+        if (
+            isinstance(res, dict)
+            and res.get("res_model") == "stock.backorder.confirmation"
+        ):
+            Form(
+                self.env[res["res_model"]]
+                .with_user(self.clerk)
+                .with_context(**res["context"])
+            ).save().process()
+        return picking
+
+    def _issue(self, job, quantities, lots=None):
+        """Request parts on ``job`` and issue them all at the counter."""
+        for product, qty in quantities.items():
+            self._request(job, product, qty)
+        picking = job._workshop_get_issue_picking()
+        return self._validate(picking, quantities, lots=lots)
+
+    def _return(self, job, quantities):
+        """Return ``{product: qty}`` from ``job`` to the shelf."""
+        action = job.with_user(self.clerk).action_workshop_return_parts()
+        picking = self.env["stock.picking"].browse(action["res_id"])
+        for move in picking.move_ids:
+            move.quantity = quantities.get(move.product_id, 0.0)
+        return self._validate(picking, quantities)
+
+    def _part_line(self, job, product):
+        return job.line_ids.filtered(
+            lambda ln: ln.workshop_is_stock_line and ln.product_id == product
+        )
+
+    def _on_hand(self, product, location=None):
+        return sum(
+            self.env["stock.quant"]
+            .search(
+                [
+                    ("product_id", "=", product.id),
+                    ("location_id", "=", (location or self.stock).id),
+                ]
+            )
+            .mapped("quantity")
+        )
+
+
+__all__ = ["PartsCommon", "Command"]
