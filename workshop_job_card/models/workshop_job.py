@@ -59,6 +59,9 @@ LOCK_EXEMPT_FIELDS = {
     "photo_ids",
     "color",
     "kanban_state",
+    # portal.mixin writes a token the first time a link to the job is shared
+    # (activity or notification emails): not business data
+    "access_token",
 }
 
 

@@ -144,6 +144,16 @@ class TestJobInvoice(WorkshopCommon):
         with self.assertRaises(UserError):
             job.action_cancel()
 
+    def test_invoiced_job_still_takes_activities_and_portal_links(self):
+        job = self._finish(self._create_job(self._standard_lines()))
+        self._invoice(job)
+        job.access_token = False
+        job.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Call the customer"
+        )
+        self.assertTrue(job._portal_ensure_token())
+        self.assertEqual(job.activity_ids.summary, "Call the customer")
+
     def test_posted_line_cannot_change_after_credit_reopens_job(self):
         job = self._finish(
             self._create_job(
