@@ -14,6 +14,7 @@
         "views/workshop_part_request_views.xml",
         "views/workshop_job_views.xml",
         "views/stock_views.xml",
+        "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
         "views/workshop_parts_counter_views.xml",
         "views/menus.xml",

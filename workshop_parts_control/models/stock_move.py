@@ -27,6 +27,15 @@ class StockMove(models.Model):
         index="btree_not_null",
         readonly=True,
     )
+    workshop_core_line_id = fields.Many2one(
+        "workshop.job.line",
+        string="Core Charge Line",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The core charge whose old part (core) this move returns to the "
+        "vendor.",
+    )
 
     # ------------------------------------------------------------------
     # Which moves are parts moves
@@ -67,8 +76,13 @@ class StockMove(models.Model):
         issues, returns = self._workshop_split_by_direction()
         parts_moves = issues | returns
         if not parts_moves:
-            return super()._action_done(cancel_backorder=cancel_backorder)
+            done = super()._action_done(cancel_backorder=cancel_backorder)
+            done.filtered(
+                lambda m: m.state == "done" and m.workshop_core_line_id
+            )._workshop_core_returned()
+            return done
         parts_moves._workshop_lock(issues)
+        returns.filtered("workshop_job_id")._workshop_assign_return_owners()
         parts_moves._workshop_check_before_done(issues, returns)
         # only validated parts moves may change quants in consumption locations
         done = (
@@ -79,6 +93,8 @@ class StockMove(models.Model):
         done_all = (done | parts_moves).filtered(lambda m: m.state == "done")
         done_all._workshop_split_by_direction()[0]._workshop_check_negative_stock()
         done_all.filtered("workshop_job_id")._workshop_propagate_to_jobs()
+        done_all.workshop_job_line_id._workshop_sync_cores()
+        done_all.workshop_job_id._workshop_sync_consignment_bills()
         return done
 
     def _workshop_lock(self, issues):
@@ -233,13 +249,20 @@ class StockMove(models.Model):
             ]
         )
         by_key = {(line.job_id, line.product_id): line for line in lines}
-        vals_list, seen = [], set()
+        # new lines are created with the quantity their moves bring, so that the
+        # sync below has nothing left to write on them (one write per line costs
+        # more than the whole create on a long issue)
+        issues = todo._workshop_split_by_direction()[0]
+        new_vals = {}
         for move in todo:
             key = (move.workshop_job_id, move.product_id)
-            if key not in by_key and key not in seen:
-                seen.add(key)
-                vals_list.append(move._workshop_prepare_job_line_vals())
-        for line in Line.create(vals_list):
+            if key in by_key:
+                continue
+            if key not in new_vals:
+                new_vals[key] = move._workshop_prepare_job_line_vals()
+            if move in issues:
+                new_vals[key]["quantity"] += move._workshop_product_qty()
+        for line in Line.create(list(new_vals.values())):
             by_key[(line.job_id, line.product_id)] = line
         for move in todo:
             move.workshop_job_line_id = by_key[(move.workshop_job_id, move.product_id)]
@@ -260,3 +283,39 @@ class StockMove(models.Model):
             "workshop_warranty_state": "to_approve" if request.is_warranty else False,
             "sequence": 100,
         }
+
+    # ------------------------------------------------------------------
+    # Consignment: returned parts go back to their owner
+    # ------------------------------------------------------------------
+    def _workshop_assign_return_owners(self):
+        """Give returned parts the owner they were issued with, so a vendor's
+        consigned part comes back to the shelf as the vendor's (and is not
+        billed by the vendor). Serial numbers come back to the owner they left
+        with; other parts without an owner set by the clerk come back from the
+        job's consigned quantity first, then from the company's own."""
+        for move in self:
+            todo = move.move_line_ids.filtered(lambda ml: not ml.owner_id)
+            line = move.workshop_job_id.line_ids.filtered(
+                lambda ln, p=move.product_id: ln.workshop_is_stock_line
+                and ln.product_id == p
+            )
+            if not todo or not line.workshop_qty_consigned:
+                continue
+            issued = line.workshop_move_ids.filtered(
+                lambda m: m.state == "done"
+            )._workshop_split_by_direction()[0]
+            lot_owner = {ml.lot_id: ml.owner_id for ml in issued.move_line_ids}
+            balance = {
+                owner: qty
+                for (_line, owner), qty in line._workshop_consigned_by_owner().items()
+                if qty > 0
+            }
+            for ml in todo:
+                if ml.lot_id:
+                    ml.owner_id = lot_owner.get(ml.lot_id, False)
+                    continue
+                ml._workshop_split_by_owner(balance, line.product_uom_id)
+
+    def _workshop_core_returned(self):
+        """Done core returns: let their core charge lines follow."""
+        self.workshop_core_line_id._workshop_core_returned()

@@ -84,9 +84,15 @@ class WorkshopJob(models.Model):
         requests = self.workshop_request_ids.filtered(
             lambda r: r.state in ("requested", "reserved")
         )
-        moves = self.workshop_picking_ids.filtered(
-            lambda p: p.picking_type_id.workshop_operation == "issue"
-        ).move_ids.filtered(lambda m: m.state in OPEN_MOVE_STATES)
+        # sudo: technicians close their jobs without stock rights; this only
+        # reads whether parts are still pending
+        moves = (
+            self.sudo()
+            .workshop_picking_ids.filtered(
+                lambda p: p.picking_type_id.workshop_operation == "issue"
+            )
+            .move_ids.filtered(lambda m: m.state in OPEN_MOVE_STATES)
+        )
         return requests, moves
 
     def _workshop_open_parts_message(self):

@@ -43,7 +43,11 @@ class WorkshopJobLine(models.Model):
         digits="Product Unit of Measure",
     )
     workshop_lot_ids = fields.Many2many(
-        "stock.lot", string="Serial Numbers", compute="_compute_workshop_lot_ids"
+        "stock.lot",
+        string="Serial Numbers",
+        compute="_compute_workshop_lot_ids",
+        # technicians see the serials fitted on their job without stock rights
+        compute_sudo=True,
     )
     workshop_warranty_state = fields.Selection(
         [("to_approve", "To Approve"), ("approved", "Approved")],
@@ -74,29 +78,38 @@ class WorkshopJobLine(models.Model):
         "product_uom_id",
     )
     def _compute_workshop_qty(self):
-        moves = self.workshop_move_ids.filtered(lambda m: m.state == "done")
-        issues, returns = moves._workshop_split_by_direction()
+        issued, back = self._workshop_done_moves_by_line()
         for line in self:
             uom = line.product_uom_id or line.product_id.uom_id
-            issued = issues.filtered(lambda m, ln=line: m.workshop_job_line_id == ln)
-            back = returns.filtered(lambda m, ln=line: m.workshop_job_line_id == ln)
             line.workshop_qty_issued = sum(
-                m.product_uom._compute_quantity(m.quantity, uom) for m in issued
+                m.product_uom._compute_quantity(m.quantity, uom)
+                for m in issued.get(line.id, ())
             )
             line.workshop_qty_returned = sum(
-                m.product_uom._compute_quantity(m.quantity, uom) for m in back
+                m.product_uom._compute_quantity(m.quantity, uom)
+                for m in back.get(line.id, ())
             )
 
     @api.depends("workshop_move_ids.state", "workshop_move_ids.move_line_ids.lot_id")
     def _compute_workshop_lot_ids(self):
+        issued, back = self._workshop_done_moves_by_line()
+        Move = self.env["stock.move"]
+        for line in self:
+            line.workshop_lot_ids = (
+                Move.concat(*issued.get(line.id, ())).move_line_ids.lot_id
+                - Move.concat(*back.get(line.id, ())).move_line_ids.lot_id
+            )
+
+    def _workshop_done_moves_by_line(self):
+        """({line id: [done issue moves]}, {line id: [done return moves]}): one
+        pass over the moves, however many lines (a 100-line issue stays linear)."""
         moves = self.workshop_move_ids.filtered(lambda m: m.state == "done")
         issues, returns = moves._workshop_split_by_direction()
-        for line in self:
-            issued = issues.filtered(lambda m, ln=line: m.workshop_job_line_id == ln)
-            back = returns.filtered(lambda m, ln=line: m.workshop_job_line_id == ln)
-            line.workshop_lot_ids = (
-                issued.move_line_ids.lot_id - back.move_line_ids.lot_id
-            )
+        result = ({}, {})
+        for index, direction in enumerate((issues, returns)):
+            for move in direction:
+                result[index].setdefault(move.workshop_job_line_id.id, []).append(move)
+        return result
 
     def _workshop_sync_quantity(self):
         """Set each stock part line's quantity to issued − returned, and show

@@ -1,5 +1,6 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_is_zero
 
 
 class WorkshopPartsCounter(models.AbstractModel):
@@ -25,6 +26,12 @@ class WorkshopPartsCounter(models.AbstractModel):
             raise UserError(_("No job card with barcode %s.", code))
         picking = job._workshop_get_issue_picking(create=True)
         return self._picking_data(picking)
+
+    @api.model
+    def open_picking(self, picking_id):
+        """The open parts transfer of a job as a dict, to resume counting it."""
+        self._check_clerk()
+        return self._picking_data(self._get_picking(picking_id))
 
     @api.model
     def scan(self, picking_id, barcode):
@@ -69,11 +76,40 @@ class WorkshopPartsCounter(models.AbstractModel):
         """Set the counted quantity of one line of the transfer."""
         self._check_clerk()
         picking = self._get_picking(picking_id)
-        move = picking.move_ids.filtered(lambda m: m.id == move_id)
-        if not move or quantity < 0:
+        move = picking.move_ids.filtered(
+            lambda m: m.id == move_id and m.state not in ("done", "cancel")
+        )
+        if not move:
             raise UserError(_("That line is not on %s.", picking.name))
-        move.write({"quantity": quantity, "picked": True})
+        if quantity < 0:
+            raise UserError(_("Enter a quantity of zero or more."))
+        if float_is_zero(quantity, precision_rounding=move.product_uom.rounding):
+            # nothing of it leaves the shelf: scans (and serials) are cleared
+            move.write({"quantity": 0.0, "picked": True})
+        elif move.product_id.tracking == "none":
+            move.write({"quantity": quantity, "picked": True})
+        else:
+            self._set_lot_quantity(move, quantity)
         return dict(self._picking_data(picking), scanned_move_id=move.id)
+
+    @api.model
+    def _set_lot_quantity(self, move, quantity):
+        """Tracked parts are counted by scanning their serial/lot numbers; only
+        the quantity of the one lot scanned can be typed."""
+        lines = move.move_line_ids.filtered("picked")
+        if move.product_id.tracking == "serial" or len(lines.lot_id) != 1:
+            raise UserError(
+                _(
+                    "%s is tracked: scan each serial/lot number instead of "
+                    "typing a quantity.",
+                    move.product_id.display_name,
+                )
+            )
+        (move.move_line_ids - lines).unlink()
+        lines[1:].unlink()
+        lines[:1].quantity = move.product_uom._compute_quantity(
+            quantity, lines[:1].product_uom_id
+        )
 
     @api.model
     def validate(self, picking_id):
@@ -81,7 +117,11 @@ class WorkshopPartsCounter(models.AbstractModel):
         stays on a backorder. Returns the job's new state of parts."""
         self._check_clerk()
         picking = self._get_picking(picking_id)
-        if not picking.move_ids.filtered("picked"):
+        counted = picking.move_ids.filtered(
+            lambda m: m.picked
+            and not float_is_zero(m.quantity, precision_rounding=m.product_uom.rounding)
+        )
+        if not counted:
             raise UserError(_("Scan at least one part before validating."))
         res = picking.with_context(skip_backorder=True).button_validate()
         if isinstance(res, dict):

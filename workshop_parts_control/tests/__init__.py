@@ -2,4 +2,10 @@ from . import test_parts_flow
 from . import test_parts_rules
 from . import test_parts_concurrency
 from . import test_parts_counter
+from . import test_parts_counter_queries
+from . import test_parts_counter_tour
 from . import test_parts_special
+from . import test_parts_consignment
+from . import test_parts_core
+from . import test_parts_margin
+from . import test_parts_van_replenishment

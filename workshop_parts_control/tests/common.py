@@ -145,5 +145,61 @@ class PartsCommon(WorkshopCommon):
             .mapped("quantity")
         )
 
+    # ------------------------------------------------------------------
+    # Consignment and cores
+    # ------------------------------------------------------------------
+    @classmethod
+    def _vendor(cls, name, product=None, price=None, company=None):
+        """A vendor partner; with ``product`` and ``price``, its vendor price
+        for that product (in ``company`` when given)."""
+        vendor = cls.env["res.partner"].create({"name": name, "is_company": True})
+        if product is not None:
+            cls.env["product.supplierinfo"].create(
+                {
+                    "partner_id": vendor.id,
+                    "product_tmpl_id": product.product_tmpl_id.id,
+                    "price": price,
+                    "company_id": company.id if company else False,
+                }
+            )
+        return vendor
+
+    @classmethod
+    def _consign(cls, product, qty, owner, location=None):
+        """Put ``qty`` of ``product`` owned by ``owner`` on the shelf."""
+        cls.env["stock.quant"]._update_available_quantity(
+            product, location or cls.stock, qty, owner_id=owner
+        )
+
+    @classmethod
+    def _core_part(cls, name, core_charge=75.0, company=None):
+        """A stock-tracked part with a core: (part, core product)."""
+        Product = cls.env["product.product"]
+        company_id = company.id if company else False
+        core = Product.create(
+            {
+                "name": f"{name} core",
+                "type": "consu",
+                "is_storable": False,
+                "list_price": 60.0,
+                "company_id": company_id,
+            }
+        )
+        part = Product.create(
+            {
+                "name": name,
+                "type": "consu",
+                "is_storable": True,
+                "sale_ok": True,
+                "list_price": 300.0,
+                "standard_price": 180.0,
+                "workshop_has_core": True,
+                "workshop_core_product_id": core.id,
+                "workshop_core_charge": core_charge,
+                "company_id": company_id,
+            }
+        )
+        return part, core
+
 
 __all__ = ["PartsCommon", "Command"]

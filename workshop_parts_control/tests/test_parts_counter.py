@@ -61,3 +61,27 @@ class TestPartsCounter(PartsCommon):
             self.env["workshop.parts.counter"].with_user(self.technician).scan_job(
                 job.barcode
             )
+
+    def test_serial_parts_are_counted_by_scanning_not_typing(self):
+        job = self._open_job()
+        picking_id = self.counter.scan_job(job.barcode)["picking_id"]
+        move_id = self.counter.scan(picking_id, "ALT-SN-1")["scanned_move_id"]
+        with self.assertRaisesRegex(UserError, "scan each serial"):
+            self.counter.set_quantity(picking_id, move_id, 2)
+        # a wrong scan is cleared: nothing of it is counted any more
+        data = self.counter.set_quantity(picking_id, move_id, 0)
+        line = next(ln for ln in data["lines"] if ln["move_id"] == move_id)
+        self.assertEqual((line["counted"], line["lots"]), (0, ""))
+        with self.assertRaisesRegex(UserError, "at least one"):
+            self.counter.validate(picking_id)
+
+    def test_counter_resumes_the_transfer_being_counted(self):
+        job = self._open_job()
+        picking_id = self.counter.scan_job(job.barcode)["picking_id"]
+        self.counter.scan(picking_id, "WSPC-OIL")
+        data = self.counter.open_picking(picking_id)
+        self.assertEqual(data["job"], job.name)
+        self.assertEqual([ln["counted"] for ln in data["lines"]], [1])
+        self.counter.validate(picking_id)
+        with self.assertRaisesRegex(UserError, "closed"):
+            self.counter.open_picking(picking_id)

@@ -1,10 +1,13 @@
-import {Component, onMounted, useRef, useState} from "@odoo/owl";
+import {Component, onMounted, onWillStart, useRef, useState} from "@odoo/owl";
+import {browser} from "@web/core/browser/browser";
 import {useBus, useService} from "@web/core/utils/hooks";
 import {_t} from "@web/core/l10n/translation";
 import {isBarcodeScannerSupported} from "@web/core/barcode/barcode_video_scanner";
 import {isMobileOS} from "@web/core/browser/feature_detection";
 import {registry} from "@web/core/registry";
 import {scanBarcode} from "@web/core/barcode/barcode_dialog";
+
+const STORAGE_KEY = "workshop_parts_counter.picking_id";
 
 /**
  * The parts counter: scan a job card, scan parts (product barcodes or
@@ -23,7 +26,6 @@ export class PartsCounter extends Component {
         this.state = useState({
             picking: null,
             done: null,
-            manual: "",
             feedback: null,
             lastMoveId: false,
             busy: false,
@@ -31,9 +33,13 @@ export class PartsCounter extends Component {
         this.cameraSupported = isBarcodeScannerSupported();
         this.isMobile = isMobileOS();
         this.scanInput = useRef("scanInput");
+        // scans are handled one after the other, in the order they come: a
+        // scanner fires faster than the server answers
+        this.scanQueue = Promise.resolve();
         useBus(this.env.services.barcode.bus, "barcode_scanned", (ev) =>
             this.onBarcode(ev.detail.barcode)
         );
+        onWillStart(() => this.restore());
         onMounted(() => {
             // a keyboard-wedge scanner types into the focused field; on a phone
             // the field would open the on-screen keyboard instead
@@ -41,6 +47,24 @@ export class PartsCounter extends Component {
                 this.scanInput.el.focus();
             }
         });
+    }
+
+    /**
+     * Back to the transfer being counted when the page is reloaded (or the
+     * clerk comes back to the counter from a job card) in this browser tab.
+     */
+    async restore() {
+        const pickingId = parseInt(browser.sessionStorage.getItem(STORAGE_KEY));
+        if (!pickingId) {
+            return;
+        }
+        const picking = await this.call("open_picking", [pickingId]);
+        if (picking) {
+            this.showPicking(picking);
+        } else {
+            this.state.feedback = null;
+            browser.sessionStorage.removeItem(STORAGE_KEY);
+        }
     }
 
     get placeholder() {
@@ -72,9 +96,14 @@ export class PartsCounter extends Component {
 
     setFeedback(type, title, detail = "") {
         this.state.feedback = {type, title, detail};
+        if (type === "danger" && this.isMobile) {
+            // the clerk looks at the part, not at the screen
+            browser.navigator.vibrate?.(300);
+        }
     }
 
     showPicking(picking) {
+        browser.sessionStorage.setItem(STORAGE_KEY, String(picking.picking_id));
         this.state.picking = picking;
         this.state.done = null;
         this.state.lastMoveId = picking.scanned_move_id || false;
@@ -88,11 +117,23 @@ export class PartsCounter extends Component {
     // Scans
     // ------------------------------------------------------------------
 
-    async onBarcode(code) {
+    onBarcode(code) {
         code = (code || "").trim();
-        if (!code || this.state.busy) {
-            return;
+        if (!code) {
+            return this.scanQueue;
         }
+        return this.enqueue(() => this.processBarcode(code));
+    }
+
+    /** Run ``job`` after the scans and clicks before it have been answered. */
+    enqueue(job) {
+        this.scanQueue = this.scanQueue.then(job).catch((error) => {
+            this.setFeedback("danger", error.message || String(error));
+        });
+        return this.scanQueue;
+    }
+
+    async processBarcode(code) {
         const current = this.state.picking;
         const result = current
             ? await this.call("scan", [current.picking_id, code])
@@ -113,7 +154,7 @@ export class PartsCounter extends Component {
         const line = this.lineOf(result.scanned_move_id);
         if (line) {
             this.setFeedback(
-                "success",
+                line.demand && line.counted > line.demand ? "warning" : "success",
                 _t("Counted %(product)s", {product: line.product}),
                 this.progress(line)
             );
@@ -121,9 +162,12 @@ export class PartsCounter extends Component {
     }
 
     async onManualSubmit(ev) {
+        // a keyboard-wedge scanner types the code into the focused field and
+        // ends it with Enter; so does a clerk typing a code by hand
         ev.preventDefault();
-        const code = this.state.manual;
-        this.state.manual = "";
+        const input = this.scanInput.el;
+        const code = input.value;
+        input.value = "";
         await this.onBarcode(code);
     }
 
@@ -150,6 +194,13 @@ export class PartsCounter extends Component {
                 uom: line.uom,
             });
         }
+        if (line.counted > line.demand) {
+            return _t("%(counted)s of %(demand)s %(uom)s: more than requested", {
+                counted,
+                demand: this.formatQty(line.demand),
+                uom: line.uom,
+            });
+        }
         return _t("%(counted)s of %(demand)s %(uom)s", {
             counted,
             demand: this.formatQty(line.demand),
@@ -166,7 +217,9 @@ export class PartsCounter extends Component {
         if (line.move_id === this.state.lastMoveId) {
             classes.push("o_counter_line_last");
         }
-        if (line.counted && line.counted >= line.demand) {
+        if (line.demand && line.counted > line.demand) {
+            classes.push("o_counter_line_over");
+        } else if (line.counted && line.counted >= line.demand) {
             classes.push("o_counter_line_complete");
         } else if (line.counted) {
             classes.push("o_counter_line_partial");
@@ -174,11 +227,15 @@ export class PartsCounter extends Component {
         return classes.join(" ");
     }
 
-    async setQuantity(line, quantity) {
+    setQuantity(line, quantity) {
         if (isNaN(quantity) || quantity < 0) {
             this.setFeedback("danger", _t("Enter a quantity of zero or more."));
-            return;
+            return this.scanQueue;
         }
+        return this.enqueue(() => this.writeQuantity(line, quantity));
+    }
+
+    async writeQuantity(line, quantity) {
         const result = await this.call("set_quantity", [
             this.state.picking.picking_id,
             line.move_id,
@@ -212,6 +269,10 @@ export class PartsCounter extends Component {
         await this.setQuantity(line, Math.max(0, line.counted + delta));
     }
 
+    async onClear(line) {
+        await this.setQuantity(line, 0);
+    }
+
     // ------------------------------------------------------------------
     // Validation
     // ------------------------------------------------------------------
@@ -220,12 +281,17 @@ export class PartsCounter extends Component {
         return (this.state.picking?.lines || []).filter((l) => l.counted > 0);
     }
 
-    async onValidate() {
-        if (this.state.busy) {
+    onValidate() {
+        return this.enqueue(() => this.validate());
+    }
+
+    async validate() {
+        if (!this.state.picking) {
             return;
         }
         const result = await this.call("validate", [this.state.picking.picking_id]);
         if (result) {
+            browser.sessionStorage.removeItem(STORAGE_KEY);
             this.state.done = result;
             this.state.picking = null;
             this.state.lastMoveId = false;
@@ -245,6 +311,7 @@ export class PartsCounter extends Component {
     }
 
     onNewJob() {
+        browser.sessionStorage.removeItem(STORAGE_KEY);
         this.state.picking = null;
         this.state.done = null;
         this.state.lastMoveId = false;
