@@ -248,11 +248,14 @@ while True:
 PY
 }
 
-# write_odoo_config FILE DB HTTP_PORT: a throw-away Odoo config for scripted runs.
+# write_odoo_config FILE DB HTTP_PORT [ADDONS_DIR...]: a throw-away Odoo config for
+# scripted runs; the addons path is the repo, then the given directories.
 write_odoo_config() {
+    local addons_path=$REPO_ROOT dir
+    for dir in "${@:4}"; do addons_path+=",$dir"; done
     {
         echo "[options]"
-        echo "addons_path = $REPO_ROOT"
+        echo "addons_path = $addons_path"
         echo "db_name = $2"
         echo "dbfilter = ^$2\$"
         echo "http_port = $3"
@@ -279,11 +282,13 @@ run_odoo_logged() {
     fi
 }
 
-# fresh_database CONFIG DB: drop DB (and its filestore) and install every addon of the
-# repo into a new one, without demo data.
+# fresh_database CONFIG DB [EXTRA_MODULES]: drop DB (and its filestore) and install
+# every addon of the repo (and EXTRA_MODULES) into a new one, without demo data.
 fresh_database() {
     local cfg=$1 db=$2 log addons
     addons=$(repo_addons | paste -sd, -)
+    # EXTRA_MODULES (optional): more modules to install, comma-separated
+    if [ -n "${3:-}" ]; then addons=${addons:+$addons,}$3; fi
     if pg_database_exists "$db"; then
         say "dropping database $db"
         local out

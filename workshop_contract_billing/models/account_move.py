@@ -38,7 +38,7 @@ class AccountMoveLine(models.Model):
 
     workshop_contract_line_id = fields.Many2one(
         "workshop.contract.line",
-        string="Contract Line",
+        string="Service Contract Line",
         index="btree_not_null",
         readonly=True,
         copy=False,

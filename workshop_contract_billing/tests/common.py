@@ -59,6 +59,88 @@ class ContractCommon(WorkshopCommon):
         )._cron_recurring_invoice(date_ref=fields.Date.to_date(day))
         return Move.search([("workshop_contract_id", "!=", False)]) - before
 
+    def _run_lifecycle(self, day):
+        """Run the daily contract lifecycle cron (renew, expire, terminate,
+        remind) as of ``day``."""
+        return (
+            self.env["workshop.contract"]
+            .with_context(workshop_contract_no_commit=True)
+            ._cron_contract_lifecycle(date_ref=fields.Date.to_date(day))
+        )
+
     @staticmethod
     def _d(day):
         return fields.Date.to_date(day)
+
+
+class ServiceCommon(ContractCommon):
+    """ContractCommon plus a preventive job type with a template and a running
+    contract covering Van 1 for preventive jobs: 4 labour hours and 100.00 of
+    parts per monthly period, one preventive visit per month."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.preventive = cls.env["workshop.job.type"].create(
+            {"name": "Preventive visit", "code": "maintenance"}
+        )
+        cls.preventive_template = cls.env["workshop.job.template"].create(
+            {
+                "name": "Monthly check",
+                "job_type_id": cls.preventive.id,
+                "line_ids": [
+                    Command.create(
+                        {"kind": "labour", "product_id": cls.labour.id, "quantity": 1}
+                    ),
+                    Command.create({"kind": "part", "product_id": cls.part_filter.id}),
+                ],
+            }
+        )
+        cls.van = cls.assets[0]
+        cls.service_contract = cls._contract(
+            covered_asset_ids=[Command.create({"asset_id": cls.van.id})],
+            coverage_ids=[Command.create({"job_type_id": cls.preventive.id})],
+            coverage_labour_hours=4.0,
+            coverage_parts_amount=100.0,
+            visit_ids=[
+                Command.create(
+                    {
+                        "job_type_id": cls.preventive.id,
+                        "template_id": cls.preventive_template.id,
+                    }
+                )
+            ],
+        )
+
+    @classmethod
+    def _covered_job(cls, lines, day="2026-03-10", job_type=None, **vals):
+        """A finished job on the covered van on ``day`` with ``lines``."""
+        vals.setdefault("asset_id", cls.van.id)
+        return cls._create_job(
+            lines,
+            job_type_id=(job_type or cls.preventive).id,
+            scheduled_datetime=f"{day} 08:00:00",
+            **vals,
+        )
+
+    def _invoice_job(self, job):
+        """Finish and invoice ``job`` as the coordinator; return its invoice."""
+        if job.state not in ("done", "signed"):
+            self._finish(job)
+        before = job.invoice_ids
+        job.with_user(self.coordinator).action_create_invoice()
+        return job.invoice_ids.filtered(lambda m: m.move_type == "out_invoice") - before
+
+    @staticmethod
+    def _product_lines(move):
+        """(product name, quantity, unit price, covered?) of ``move``."""
+        return sorted(
+            (
+                aml.product_id.name,
+                aml.quantity,
+                aml.price_unit,
+                bool(aml.workshop_covered_contract_id),
+            )
+            for aml in move.invoice_line_ids
+            if aml.display_type == "product"
+        )

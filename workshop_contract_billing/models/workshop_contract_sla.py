@@ -1,0 +1,238 @@
+"""SLA of service contracts: the policy, breach detection from the jobs' state
+history and service credits on the next contract invoice.
+
+Breaches are recorded in ``workshop.contract.credit`` (unique per job and
+milestone) when the contract is billed (or on demand); the billing pipeline then
+puts every pending credit of a contract on the first invoice of the run.
+"""
+
+from datetime import datetime, time
+
+from odoo import api, fields, models
+from odoo.fields import Command
+
+from odoo.addons.workshop_job_card.models.workshop_job import OPEN_STATES
+
+SLA_COMPUTED_FIELDS = (
+    "response_deadline",
+    "resolution_deadline",
+    "response_risk_datetime",
+    "resolution_risk_datetime",
+    "sla_policy_id",
+)
+
+
+class WorkshopContract(models.Model):
+    _inherit = "workshop.contract"  # pylint: disable=consider-merging-classes-inherited
+
+    sla_policy_id = fields.Many2one(
+        "workshop.contract.sla.policy",
+        string="SLA Policy",
+        check_company=True,
+        tracking=True,
+        help="Replaces the job type's response and resolution times for the jobs "
+        "under this contract, and credits the customer for each breach.",
+    )
+    sla_credit_ids = fields.One2many(
+        "workshop.contract.credit", "contract_id", string="Service Credits"
+    )
+    sla_credit_count = fields.Integer(compute="_compute_sla_credit_count")
+    sla_checked_until = fields.Datetime(
+        string="SLA Checked Until",
+        readonly=True,
+        copy=False,
+        help="Deadlines before this moment have been checked for breaches.",
+    )
+    sla_credit_pending_count = fields.Integer(compute="_compute_sla_credit_count")
+
+    def _compute_sla_credit_count(self):
+        counts = {
+            (contract.id, state): count
+            for contract, state, count in self.env[
+                "workshop.contract.credit"
+            ]._read_group(
+                [("contract_id", "in", self.ids)],
+                ["contract_id", "state"],
+                ["__count"],
+            )
+        }
+        for contract in self:
+            pending = counts.get((contract.id, "pending"), 0)
+            contract.sla_credit_pending_count = pending
+            contract.sla_credit_count = pending + counts.get(
+                (contract.id, "applied"), 0
+            )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "sla_policy_id" in vals:
+            # open jobs follow the new policy; closed ones keep the deadlines
+            # they were measured against
+            jobs = self.env["workshop.job"].search(
+                [("contract_id", "in", self.ids), ("state", "in", OPEN_STATES)]
+            )
+            for name in SLA_COMPUTED_FIELDS:
+                self.env.add_to_compute(jobs._fields[name], jobs)
+        return res
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_check_sla_breaches(self):
+        """Record the SLA breaches of these contracts' jobs up to now (they are
+        credited on the next invoice) and show the contracts' service credits."""
+        self._check_rights()
+        self._lock_for_billing()._sla_record_breaches(fields.Datetime.now())
+        return self.action_view_sla_credits()
+
+    def action_view_sla_credits(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "workshop_contract_billing.workshop_contract_credit_action"
+        )
+        action["domain"] = [("contract_id", "in", self.ids)]
+        action["context"] = {"search_default_group_state": 1}
+        return action
+
+    # ------------------------------------------------------------------
+    # Breach detection
+    # ------------------------------------------------------------------
+    @api.model
+    def _sla_cutoff(self, date_ref):
+        """Breaches count when their deadline passed before the billing day
+        began (and never after now: a run ahead of time predicts nothing)."""
+        return min(datetime.combine(date_ref, time.min), fields.Datetime.now())
+
+    def _sla_record_breaches(self, cutoff):
+        """Record a pending credit for each milestone a job under these
+        contracts missed before ``cutoff`` (its deadline passed and the state
+        history shows it was reached late or not at all); return the new
+        credits. Breaches already recorded are skipped, so this is idempotent.
+
+        Only what may have changed since the last check is read: deadlines
+        from the contracts' ``sla_checked_until`` on, and jobs written since
+        (a job linked to the contract late, a deadline moved), so the cost
+        follows the activity, not the contracts' history."""
+        contracts = self.filtered("sla_policy_id")
+        Credit = self.env["workshop.contract.credit"]
+        if not contracts:
+            return Credit  # no policy (any more): no credit
+        domain = [
+            ("contract_id", "in", contracts.ids),
+            ("sla_policy_id", "!=", False),
+            ("state", "!=", "cancelled"),
+            "|",
+            ("response_deadline", "<", cutoff),
+            ("resolution_deadline", "<", cutoff),
+        ]
+        checked = contracts.mapped("sla_checked_until")
+        if all(checked):
+            since = min(checked)
+            domain += [
+                "|",
+                "|",
+                ("response_deadline", ">=", since),
+                ("resolution_deadline", ">=", since),
+                ("write_date", ">=", since),
+            ]
+        jobs = self.env["workshop.job"].search(domain)
+        contracts.filtered(
+            lambda c: not c.sla_checked_until or c.sla_checked_until < cutoff
+        ).sla_checked_until = cutoff
+        if not jobs:
+            return Credit
+        recorded = {
+            (credit.job_id.id, credit.kind)
+            for credit in Credit.search_fetch(
+                [("job_id", "in", jobs.ids)], ["job_id", "kind"]
+            )
+        }
+        reached = jobs._sla_milestones()
+        vals_list = []
+        for job in jobs:
+            # the policy the job's deadlines come from sets its credit
+            policy = job.sla_policy_id
+            for kind in policy._credited_kinds():
+                deadline = job[f"{kind}_deadline"]
+                when = reached[job.id].get(kind)
+                if (
+                    not deadline
+                    or deadline >= cutoff
+                    or (job.id, kind) in recorded
+                    or (when and when <= deadline)
+                ):
+                    continue
+                vals_list.append(
+                    {
+                        "contract_id": job.contract_id.id,
+                        "job_id": job.id,
+                        "policy_id": policy.id,
+                        "kind": kind,
+                        "deadline": deadline,
+                        "reached_datetime": when or False,
+                    }
+                )
+        return Credit.create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Billing hooks
+    # ------------------------------------------------------------------
+    def _recurring_create_invoices(self, date_ref):
+        """Record the breaches up to the billing day, then bill with every
+        pending credit of a contract planned on its first due period."""
+        self._sla_record_breaches(self._sla_cutoff(date_ref))
+        pending = self.env["workshop.contract.credit"].search(
+            [("contract_id", "in", self.ids), ("state", "=", "pending")],
+            order="deadline, id",
+        )
+        plan = []
+        for contract in self:
+            sla_credits = pending.filtered(lambda c, k=contract: c.contract_id == k)
+            periods = sla_credits and contract._get_due_periods(date_ref)
+            if periods:
+                plan.append((contract.id, periods[0].start, tuple(sla_credits.ids)))
+        if not plan:
+            return super()._recurring_create_invoices(date_ref)
+        # a tuple: the context must stay hashable
+        contracts = self.with_context(workshop_sla_credit_plan=tuple(plan))
+        moves = super(WorkshopContract, contracts)._recurring_create_invoices(date_ref)
+        return moves.with_env(self.env)
+
+    def _sla_planned_credits(self, period):
+        """The credits planned on this contract's invoice for ``period``."""
+        self.ensure_one()
+        for contract_id, start, credit_ids in self.env.context.get(
+            "workshop_sla_credit_plan", ()
+        ):
+            if contract_id == self.id and start == period.start:
+                return self.env["workshop.contract.credit"].browse(credit_ids)
+        return self.env["workshop.contract.credit"]
+
+    def _prepare_invoice_vals(self, period):
+        vals = super()._prepare_invoice_vals(period)
+        sla_credits = self._sla_planned_credits(period)
+        fee_lines = [
+            cmd[2]
+            for cmd in vals["invoice_line_ids"]
+            if cmd[0] == Command.CREATE and cmd[2].get("display_type") == "product"
+        ]
+        if not sla_credits or not fee_lines:
+            return vals
+        currency = self.currency_id
+        fee = sum(
+            currency.round(
+                line.get("quantity", 1.0)
+                * line.get("price_unit", 0.0)
+                * (1 - line.get("discount", 0.0) / 100.0)
+            )
+            for line in fee_lines
+        )
+        if currency.compare_amounts(fee, 0.0) <= 0:
+            return vals  # nothing to take a credit from: it waits
+        tax_command = fee_lines[0].get("tax_ids", [Command.clear()])[0]
+        vals["invoice_line_ids"] = vals["invoice_line_ids"] + [
+            Command.create(line_vals)
+            for line_vals in sla_credits._prepare_invoice_line_vals(
+                fee, currency, vals.get("invoice_date"), tax_command
+            )
+        ]
+        return vals

@@ -1,0 +1,1 @@
+from . import workshop_contract_terminate_wizard
