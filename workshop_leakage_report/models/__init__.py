@@ -1,0 +1,6 @@
+from . import res_company
+from . import res_config_settings
+from . import workshop_leakage_job_total
+from . import workshop_leakage_run
+from . import workshop_leakage_run_line
+from . import workshop_job

@@ -1,0 +1,67 @@
+from odoo import fields, models
+
+MANAGER = "workshop_job_card.group_workshop_manager"
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    workshop_leak_draft_days = fields.Integer(
+        string="Draft Invoice Grace (days)",
+        default=3,
+        help="A draft invoice of a job older than this is a leak: posted late "
+        "or forgotten.",
+    )
+    workshop_leak_done_days = fields.Integer(
+        string="Done, Not Invoiced Grace (days)",
+        default=2,
+        help="A job done or signed this many days ago without any invoice is a "
+        "leak; alerts use the same delay.",
+    )
+    workshop_leak_underprice_pct = fields.Float(
+        string="Underpricing Threshold (%)",
+        default=10.0,
+        help="An invoiced part or service sold below its list price by more than "
+        "this share is a leak.",
+    )
+    workshop_leak_contract_days = fields.Integer(
+        string="Contract Billing Grace (days)",
+        default=3,
+        help="A contract period due this many days ago and still not invoiced is "
+        "a leak.",
+    )
+    workshop_leak_alert_value = fields.Monetary(
+        string="Alert From Leak Value",
+        currency_field="currency_id",
+        default=50.0,
+        help="A job whose leaks are worth this much (at sale price) gets a "
+        "follow-up activity for its coordinator.",
+    )
+    workshop_leak_alert_sla = fields.Boolean(
+        string="Alert on SLA at Risk",
+        default=True,
+        help="Jobs whose SLA is at risk get a follow-up activity too.",
+    )
+    workshop_leak_escalation_days = fields.Integer(
+        string="Escalate After (days)",
+        default=3,
+        help="An alert activity overdue by this many days is escalated to the "
+        "service manager.",
+    )
+    workshop_leak_manager_id = fields.Many2one(
+        "res.users",
+        string="Leakage Report Recipient",
+        help="Receives the weekly leakage run and the escalations. Empty: the "
+        "service managers of the company.",
+    )
+
+    def _workshop_leak_managers(self):
+        """Who receives this company's weekly run and escalations."""
+        self.ensure_one()
+        if self.workshop_leak_manager_id.active:
+            return self.workshop_leak_manager_id
+        # sudo: reading group membership to address activities, not to grant
+        managers = self.env.ref(MANAGER).sudo().users
+        return managers.filtered(
+            lambda u: not u.share and u.active and self in u.company_ids
+        ).sorted("id")

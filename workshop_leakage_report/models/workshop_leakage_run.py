@@ -1,0 +1,291 @@
+import logging
+import threading
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from ..report.leak_sql import LEAKS, VALUE_GROUPS
+
+_logger = logging.getLogger(__name__)
+
+MANAGER = "workshop_job_card.group_workshop_manager"
+# Leaks not tied to a job: read live at each run (small, indexed sets).
+JOBLESS_KINDS = ("contract_unbilled", "no_job")
+
+
+class WorkshopLeakageRun(models.Model):
+    """One weekly leakage check of a company: totals per leak kind, kept so
+    the trend over the weeks is visible."""
+
+    _name = "workshop.leakage.run"
+    _description = "Workshop Leakage Run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "week_start desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(required=True, readonly=True, default=fields.Date.today)
+    week_start = fields.Date(required=True, readonly=True, index=True)
+    run_datetime = fields.Datetime(
+        required=True, readonly=True, default=fields.Datetime.now
+    )
+    since_datetime = fields.Datetime(
+        string="Changes Since",
+        readonly=True,
+        help="The previous run: only jobs changed since then were re-read. "
+        "Empty: a full reconciliation.",
+    )
+    mode = fields.Selection(
+        [("full", "Full Reconciliation"), ("incremental", "Changes Since Last Run")],
+        required=True,
+        readonly=True,
+        default="full",
+    )
+    jobs_scanned = fields.Integer(string="Jobs Re-read", readonly=True)
+    job_count = fields.Integer(string="Jobs with Leaks", readonly=True)
+    leak_count = fields.Integer(string="Leaks", readonly=True)
+    value_sale = fields.Monetary(
+        string="Leak Value (sale)", readonly=True, groups=VALUE_GROUPS
+    )
+    value_cost = fields.Monetary(
+        string="Leak Value (cost)", readonly=True, groups=VALUE_GROUPS
+    )
+    value_risk = fields.Monetary(
+        string="Revenue at Risk", readonly=True, groups=VALUE_GROUPS
+    )
+    value_risk_change = fields.Monetary(
+        string="Change vs Previous Run", readonly=True, groups=VALUE_GROUPS
+    )
+    previous_run_id = fields.Many2one("workshop.leakage.run", readonly=True)
+    line_ids = fields.One2many("workshop.leakage.run.line", "run_id", readonly=True)
+    notified_datetime = fields.Datetime(string="Notified On", readonly=True)
+
+    _sql_constraints = [
+        (
+            "company_week_uniq",
+            "unique(company_id, week_start)",
+            "One leakage run per company and week.",
+        ),
+    ]
+
+    @api.depends("week_start", "company_id")
+    def _compute_name(self):
+        for run in self:
+            run.name = _(
+                "Leakage %(week)s — %(company)s",
+                week=run.week_start and run.week_start.strftime("%G-W%V") or "",
+                company=run.company_id.name or "",
+            )
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+    def action_run_now(self):
+        """Run this week's check of the current company now (service manager);
+        returns the run. A second call the same week returns the same run."""
+        if not self.env.user.has_group(MANAGER):
+            raise AccessError(_("Only a service manager runs the leakage check."))
+        # sudo: the run writes stored totals and notifies; rights checked above
+        run = self.sudo()._run_for_company(self.env.company)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": run.id,
+            "views": [(False, "form")],
+        }
+
+    @api.model
+    def _cron_weekly_check(self):
+        """Scheduled action: one run per company, committed per company."""
+        for company in self.env["res.company"].search([]):
+            try:
+                with self.env.cr.savepoint():
+                    self.with_company(company)._run_for_company(company)
+            except Exception:
+                _logger.exception("Leakage run failed for company %s", company.name)
+                continue
+            if self._can_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _can_commit(self):
+        """Commit per company in a real cron run; never inside tests or while
+        modules load."""
+        return (
+            self.pool.ready
+            and not modules.module.current_test
+            and not getattr(threading.current_thread(), "testing", False)
+        )
+
+    # ------------------------------------------------------------------
+    # The run
+    # ------------------------------------------------------------------
+    @api.model
+    def _run_for_company(self, company, today=None):
+        """This week's run of ``company``: the existing one, or a new one built
+        from the stored per-job totals refreshed for what changed."""
+        today = today or fields.Date.context_today(self)
+        week_start = today - timedelta(days=today.weekday())
+        existing = self.search(
+            [("company_id", "=", company.id), ("week_start", "=", week_start)],
+            limit=1,
+        )
+        if existing:
+            return existing
+        # serialise two runners of the same company (cron and a manual click)
+        self.env.cr.execute(
+            SQL("SELECT id FROM res_company WHERE id = %s FOR UPDATE", company.id)
+        )
+        previous = self.search(
+            [("company_id", "=", company.id), ("week_start", "<", week_start)],
+            limit=1,
+        )
+        Total = self.env["workshop.leakage.job.total"]
+        now = fields.Datetime.now()
+        if previous:
+            job_ids = Total._changed_job_ids(company, previous.run_datetime)
+            scanned = Total._refresh(company, job_ids)
+        else:
+            scanned = Total._refresh(company)
+        run = self.create(
+            self._prepare_run_vals(company, today, week_start, previous, scanned, now)
+        )
+        run._notify_managers()
+        return run
+
+    @api.model
+    def _summary_by_kind(self, company):
+        """{leak_kind: (jobs, rows, quantity, sale, cost, risk)} from the stored
+        job totals plus the job-less leaks read live."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT leak_kind, COUNT(DISTINCT job_id), SUM(row_count),
+                       SUM(quantity), SUM(value_sale), SUM(value_cost),
+                       SUM(value_risk)
+                  FROM workshop_leakage_job_total
+                 WHERE company_id = %(company)s
+                 GROUP BY leak_kind
+                UNION ALL
+                SELECT leak_kind, 0, COUNT(*), SUM(quantity), SUM(value_sale),
+                       SUM(value_cost), SUM(value_risk)
+                  FROM workshop_leakage_exception
+                 WHERE company_id = %(company)s AND job_id IS NULL
+                   AND leak_kind IN %(kinds)s
+                 GROUP BY leak_kind
+                """,
+                company=company.id,
+                kinds=JOBLESS_KINDS,
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _prepare_run_vals(self, company, today, week_start, previous, scanned, now):
+        summary = self._summary_by_kind(company)
+        lines = []
+        for kind in LEAKS:
+            if kind not in summary:
+                continue
+            jobs, rows, qty, sale, cost, risk = summary[kind]
+            lines.append(
+                fields.Command.create(
+                    {
+                        "leak_kind": kind,
+                        "job_count": jobs or 0,
+                        "leak_count": rows or 0,
+                        "quantity": qty or 0.0,
+                        "value_sale": sale or 0.0,
+                        "value_cost": cost or 0.0,
+                        "value_risk": risk or 0.0,
+                    }
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                "SELECT COUNT(DISTINCT job_id) FROM workshop_leakage_job_total "
+                "WHERE company_id = %s",
+                company.id,
+            )
+        )
+        job_count = self.env.cr.fetchone()[0]
+        risk = sum((v[5] or 0.0) for v in summary.values())
+        return {
+            "company_id": company.id,
+            "date": today,
+            "week_start": week_start,
+            "run_datetime": now,
+            "since_datetime": previous.run_datetime if previous else False,
+            "mode": "incremental" if previous else "full",
+            "previous_run_id": previous.id if previous else False,
+            "jobs_scanned": scanned,
+            "job_count": job_count,
+            "leak_count": sum((v[1] or 0) for v in summary.values()),
+            "value_sale": sum((v[3] or 0.0) for v in summary.values()),
+            "value_cost": sum((v[4] or 0.0) for v in summary.values()),
+            "value_risk": risk,
+            "value_risk_change": risk - (previous.value_risk if previous else 0.0),
+            "line_ids": lines,
+        }
+
+    def _notify_managers(self):
+        """Email the summary (mail template, queued: sent after commit) and give
+        each recipient an activity to review the run. Once per run."""
+        template = self.env.ref(
+            "workshop_leakage_report.mail_template_leakage_run",
+            raise_if_not_found=False,
+        )
+        activity_type = "workshop_leakage_report.mail_activity_type_leakage_review"
+        for run in self.filtered(lambda r: not r.notified_datetime):
+            managers = run.company_id._workshop_leak_managers()
+            partners = managers.partner_id
+            if template and partners:
+                template.send_mail(
+                    run.id,
+                    email_values={"recipient_ids": [fields.Command.set(partners.ids)]},
+                )
+            for user in managers:
+                # the summary email above is the notification: no second
+                # "activity assigned" email
+                run.with_context(mail_activity_quick_update=True).activity_schedule(
+                    activity_type,
+                    user_id=user.id,
+                    summary=_("Review the weekly leakage report"),
+                    note=Markup("<p>%s</p>")
+                    % _(
+                        "%(count)s leak(s) on %(jobs)s job(s), %(value)s at risk.",
+                        count=run.leak_count,
+                        jobs=run.job_count,
+                        value=run.currency_id.format(run.value_risk),
+                    ),
+                )
+            run.message_post(
+                body=_(
+                    "Weekly leakage check: %(count)s leak(s), %(value)s at risk.",
+                    count=run.leak_count,
+                    value=run.currency_id.format(run.value_risk),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            run.notified_datetime = fields.Datetime.now()
+
+    def action_open_exceptions(self):
+        """Open the current exceptions of the run's company."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "workshop_leakage_report.workshop_leakage_exception_action"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        return action

@@ -1,0 +1,66 @@
+import importlib
+import inspect
+import pkgutil
+
+from odoo import Command, models
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import LeakageCommon
+
+# Every public method this addon defines, per model (init is private for RPC).
+PUBLIC_METHODS = {
+    "workshop.leakage.run": {"action_run_now", "action_open_exceptions"},
+    "workshop.leakage.dashboard": {"action_open_exceptions", "action_export_xlsx"},
+}
+
+
+def _our_public_methods():
+    found = {}
+    for package in ("models", "report"):
+        pkg = importlib.import_module(f"odoo.addons.workshop_leakage_report.{package}")
+        for info in pkgutil.iter_modules(pkg.__path__):
+            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+            for _name, cls in inspect.getmembers(module, inspect.isclass):
+                if (
+                    not issubclass(cls, models.BaseModel)
+                    or cls.__module__ != module.__name__
+                ):
+                    continue
+                public = {
+                    attr
+                    for attr, value in vars(cls).items()
+                    if not attr.startswith("_") and callable(value) and attr != "init"
+                }
+                if public:
+                    found.setdefault(cls._name or cls._inherit, set()).update(public)
+    return found
+
+
+@tagged("post_install", "-at_install")
+class TestRpcSurface(LeakageCommon):
+    def test_every_public_method_is_reviewed(self):
+        self.assertEqual(_our_public_methods(), PUBLIC_METHODS)
+
+    def test_public_methods_refuse_portal_and_other_company_users(self):
+        run = self.env["workshop.leakage.run"]._run_for_company(self.company)
+        board = self.env["workshop.leakage.dashboard"].create({})
+        other = self.env["res.company"].create({"name": "Workshop South"})
+        portal = new_test_user(self.env, login="ws_portal", groups="base.group_portal")
+        outsider = new_test_user(
+            self.env,
+            login="ws_other_mgr",
+            groups="workshop_job_card.group_workshop_manager,"
+            "account.group_account_invoice",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        for user in (portal, outsider):
+            with self.assertRaises(AccessError):
+                run.with_user(user).action_open_exceptions()
+            with self.assertRaises(AccessError):
+                board.with_user(user).action_export_xlsx()
+            with self.assertRaises(AccessError):
+                board.with_user(user).action_open_exceptions()
+        with self.assertRaises(AccessError):
+            self.env["workshop.leakage.run"].with_user(portal).action_run_now()
