@@ -1,7 +1,42 @@
 """Shared fixtures for workshop_job_card tests (and the addons built on it)."""
 
-from odoo import Command
+import importlib
+import inspect
+import pkgutil
+
+from odoo import Command, models
 from odoo.tests import TransactionCase, new_test_user
+
+
+def public_methods(addon, packages=("models", "wizards"), exclude=()):
+    """``{model: {name}}`` of the public callables that ``addon``'s own classes
+    define in its ``packages`` (minus ``exclude``): each is callable over RPC
+    unless Odoo says otherwise, so the RPC-surface tests of each addon compare
+    this with their reviewed list."""
+    found = {}
+    for package in packages:
+        try:
+            pkg = importlib.import_module(f"odoo.addons.{addon}.{package}")
+        except ModuleNotFoundError:
+            continue
+        for info in pkgutil.iter_modules(pkg.__path__):
+            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+            for _name, cls in inspect.getmembers(module, inspect.isclass):
+                if (
+                    not issubclass(cls, models.BaseModel)
+                    or cls.__module__ != module.__name__
+                ):
+                    continue
+                public = {
+                    attr
+                    for attr, value in vars(cls).items()
+                    if not attr.startswith("_")
+                    and callable(value)
+                    and attr not in exclude
+                }
+                if public:
+                    found.setdefault(cls._name or cls._inherit, set()).update(public)
+    return found
 
 
 def _report(figure):

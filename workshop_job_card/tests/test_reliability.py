@@ -6,16 +6,13 @@ and delete it afterwards. The other tests run in the test transaction. Test 1 (t
 race over XML-RPC against a running server) is ``tests/external/test_invoice_race.py``.
 """
 
-import importlib
-import inspect
-import pkgutil
 import secrets
 from contextlib import closing
 from unittest.mock import patch
 
 from psycopg2 import errors as pg_errors
 
-from odoo import SUPERUSER_ID, Command, api, models
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import get_public_method, retrying
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -23,7 +20,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.base.controllers.rpc import dumps as xmlrpc_dumps
 
-from .common import WorkshopCommon, _report
+from .common import WorkshopCommon, _report, public_methods
 
 # Every public method our addon defines, per model. A new public method is a new
 # API reachable over XML-RPC by any user with access to the model: add it here
@@ -82,29 +79,6 @@ JOB_ACTIONS = {
     "action_create_invoice": "done",
     "action_view_invoices": "done",
 }
-
-
-def _our_public_methods():
-    """{model: {name}} of the public callables defined in our addon's classes."""
-    found = {}
-    for package in ("models", "wizards"):
-        pkg = importlib.import_module(f"odoo.addons.workshop_job_card.{package}")
-        for info in pkgutil.iter_modules(pkg.__path__):
-            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
-            for _name, cls in inspect.getmembers(module, inspect.isclass):
-                if (
-                    not issubclass(cls, models.BaseModel)
-                    or cls.__module__ != module.__name__
-                ):
-                    continue
-                public = {
-                    attr
-                    for attr, value in vars(cls).items()
-                    if not attr.startswith("_") and callable(value)
-                }
-                if public:
-                    found.setdefault(cls._name or cls._inherit, set()).update(public)
-    return found
 
 
 def _delete_committed(registry, data):
@@ -358,7 +332,7 @@ class TestInvoiceGuards(WorkshopCommon):
         self.assertEqual((invoice.state, job.state), ("posted", "invoiced"))
 
     def test_every_public_method_is_reviewed(self):
-        found = _our_public_methods()
+        found = public_methods("workshop_job_card")
         self.maxDiff = None
         self.assertEqual(found, PUBLIC_METHODS, "a public method was added or removed")
         for model, names in found.items():
