@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .periods import INTERVAL_MONTHS, iter_periods, period_anchor
 
@@ -344,7 +344,7 @@ class WorkshopContract(models.Model):
     # ------------------------------------------------------------------
     def _check_rights(self, group=COORDINATOR):
         if not self.env.su and not self.env.user.has_group(group):
-            raise UserError(_("You are not allowed to do this on service contracts."))
+            raise AccessError(_("You are not allowed to do this on service contracts."))
 
     def _transition(self, action):
         sources, target = TRANSITIONS[action]
@@ -380,6 +380,8 @@ class WorkshopContract(models.Model):
 
     def action_view_invoices(self):
         self.ensure_one()
+        # an action is returned without reading the contract: check it is visible
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )

@@ -86,6 +86,8 @@ class WorkshopContract(models.Model):
         return self.action_view_sla_credits()
 
     def action_view_sla_credits(self):
+        # an action is returned without reading the contracts: check they are visible
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "workshop_contract_billing.workshop_contract_credit_action"
         )

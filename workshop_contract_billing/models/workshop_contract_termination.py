@@ -40,6 +40,8 @@ class WorkshopContract(models.Model):
         billed beyond the date and bills what is still owed, once."""
         self._check_rights()
         self._check_rights(BILLING)
+        # the wizard opens without touching the contracts: check they are writable
+        self.check_access("write")
         if not termination_date:
             return self._action_open_terminate_wizard()
         termination_date = fields.Date.to_date(termination_date)

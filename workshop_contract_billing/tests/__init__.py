@@ -13,3 +13,4 @@ from . import test_contract_visits
 from . import test_contract_coverage_concurrency
 from . import test_contract_coverage_queries
 from . import test_contract_lifecycle_reliability
+from . import test_rpc_surface

@@ -174,6 +174,10 @@ class WorkshopPartRequest(models.Model):
 
     def action_cancel(self):
         """Withdraw the request: its parts still on the shelf stay there."""
+        # whoever may change the request may withdraw it (a public RPC method)
+        self.check_access("write")
+        # sudo: technicians have no rights on stock moves; only this request's
+        # open moves are cancelled
         self.sudo().move_ids.filtered(
             lambda m: m.state not in ("done", "cancel")
         )._action_cancel()

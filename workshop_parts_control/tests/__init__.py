@@ -9,3 +9,4 @@ from . import test_parts_consignment
 from . import test_parts_core
 from . import test_parts_margin
 from . import test_parts_van_replenishment
+from . import test_rpc_surface
