@@ -41,11 +41,16 @@ class WorkshopJob(models.Model):
 
     @api.depends("company_id")
     def _compute_workshop_warehouse_id(self):
+        # one search per company, not per job (jobs are often created in batches)
+        by_company = {}
         for job in self:
-            if job.workshop_warehouse_id.company_id != job.company_id:
-                job.workshop_warehouse_id = self.env["stock.warehouse"].search(
-                    [("company_id", "=", job.company_id.id)], limit=1
-                )
+            company = job.company_id
+            if job.workshop_warehouse_id.company_id != company:
+                if company not in by_company:
+                    by_company[company] = self.env["stock.warehouse"].search(
+                        [("company_id", "=", company.id)], limit=1
+                    )
+                job.workshop_warehouse_id = by_company[company]
 
     def _compute_workshop_picking_count(self):
         for job in self:
