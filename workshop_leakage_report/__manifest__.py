@@ -23,6 +23,7 @@
         "views/menus.xml",
     ],
     "demo": ["demo/workshop_leakage_demo.xml"],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "development_status": "Beta",
     "maintainers": ["workshop-billing"],

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 MANAGER = "workshop_job_card.group_workshop_manager"
 
@@ -54,6 +55,18 @@ class ResCompany(models.Model):
         help="Receives the weekly leakage run and the escalations. Empty: the "
         "service managers of the company.",
     )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "workshop_labour_product_id" in vals:
+            # time logs without a line count on the company's labour product
+            # (imported here: the report package defines views on this model's
+            # columns, it must load after it)
+            from ..report.leak_facts import mark_jobs
+
+            self.env.flush_all()
+            mark_jobs(self.env.cr, SQL("company_id = ANY(%s)", self.ids))
+        return res
 
     def _workshop_leak_managers(self):
         """Who receives this company's weekly run and escalations."""

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..report.leak_sql import LEAK_KINDS, VALUE_GROUPS, disable_jit
+from ..report.leak_facts import prepare_read
+from ..report.leak_sql import LEAK_KINDS, VALUE_GROUPS
 
 
 class WorkshopLeakageJobTotal(models.Model):
@@ -121,8 +122,7 @@ class WorkshopLeakageJobTotal(models.Model):
         """Recompute the stored totals of ``company`` from the exception view:
         all its jobs (``job_ids`` None: the full reconciliation, one query) or
         only ``job_ids``. Returns the number of jobs read."""
-        self.env.flush_all()
-        disable_jit(self.env.cr)
+        prepare_read(self.env)
         job_filter = SQL("")
         if job_ids is not None:
             if not job_ids:

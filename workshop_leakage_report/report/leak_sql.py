@@ -26,6 +26,12 @@ LEAK_KINDS = [
 NOT_LEAKS = ("ok", "in_progress", "in_billing")
 LEAKS = tuple(key for key, _label in LEAK_KINDS if key not in NOT_LEAKS)
 
+# Quantities closer than this are equal (the product units' rounding is finer).
+EPSILON = 0.00001
+# The same as an SQL numeric literal: written so, a filter "has a difference"
+# matches the predicate of the partial index on the stored facts.
+EPSILON_SQL = SQL("0.00001")
+
 # Rows of the reconciliation per job and product: ids are job * 2**22 + product
 # (stable, and a filter on job_id still reaches the indexes below the view).
 PRODUCT_SLOT = 4194304
@@ -70,10 +76,13 @@ def utc_now():
 def disable_jit(cr):
     """Turn PostgreSQL's JIT compilation off for the rest of the transaction.
 
-    The leakage views are one large set-based query: their estimated cost
-    passes ``jit_above_cost`` as soon as a database holds some thousands of
-    jobs, and compiling the plan (hundreds of functions) then costs seconds,
-    many times the query itself (benchmark: 28 s of 33 s at 100k stock moves,
-    and even a filter on one job was compiled). Execution without JIT stays
-    linear; the setting is local to the transaction."""
+    The leakage views are large set-based queries: their estimated cost passes
+    ``jit_above_cost`` as soon as a database holds some thousands of jobs, and
+    compiling the plan (hundreds of functions) then costs seconds, many times the
+    query itself (benchmark: 28 s of 33 s at 100k stock moves, and even a filter
+    on one job was compiled). Execution without JIT stays linear; the setting is
+    local to the transaction and set once per transaction."""
+    if cr.precommit.data.get("workshop_leakage_jit_off"):
+        return
     cr.execute(SQL("SET LOCAL jit = off"))
+    cr.precommit.data["workshop_leakage_jit_off"] = True

@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from .leak_facts import prepare_read
 from .leak_sql import LEAKS
 from .leakage_xlsx import LeakageWorkbook
 
@@ -232,6 +233,7 @@ class WorkshopLeakageDashboard(models.TransientModel):
             )
         )
         revenue = self.env.cr.fetchone()[0] or 0.0
+        prepare_read(self.env)
         self.env.cr.execute(
             SQL(
                 """

@@ -1,13 +1,13 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .leak_facts import prepare_read
 from .leak_sql import (
     KIND_SLOTS,
     LEAK_KINDS,
     LEAKS,
     VALUE_GROUPS,
     consumption_locations,
-    disable_jit,
     job_invoice_lines,
     utc_now,
 )
@@ -75,7 +75,7 @@ class WorkshopLeakageException(models.Model):
                    r.value_sale, r.value_cost, r.value_risk
               FROM workshop_leakage_reconciliation r
               JOIN workshop_job j ON j.id = r.job_id
-             WHERE r.leak_kind IN %(leaks)s
+             WHERE r.has_difference AND r.leak_kind IN %(leaks)s
             """,
             slots=KIND_SLOTS,
             leaks=LEAKS,
@@ -234,13 +234,13 @@ class WorkshopLeakageException(models.Model):
             selects.append(self._select_consignment())
         return selects
 
-    # PostgreSQL's JIT compiles these plans for seconds: see disable_jit
+    # stored facts brought up to date, JIT off: see leak_facts.prepare_read
     def _search(self, domain, offset=0, limit=None, order=None):
-        disable_jit(self.env.cr)
+        prepare_read(self.env)
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _fetch_query(self, query, fields):
-        disable_jit(self.env.cr)
+        prepare_read(self.env)
         return super()._fetch_query(query, fields)
 
     def init(self):

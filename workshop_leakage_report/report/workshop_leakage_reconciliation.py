@@ -3,13 +3,15 @@ from odoo.tools import SQL
 
 from odoo.addons.workshop_job_card.models.workshop_job import JOB_STATES, OPEN_STATES
 
+from .leak_facts import FACT_TABLE, install_facts, prepare_read
 from .leak_sql import (
+    EPSILON,
+    EPSILON_SQL,
     LEAK_KINDS,
     NOT_LEAKS,
     PRODUCT_SLOT,
     VALUE_GROUPS,
     consumption_locations,
-    disable_jit,
     job_invoice_lines,
     utc_now,
 )
@@ -82,6 +84,9 @@ class WorkshopLeakageReconciliation(models.Model):
     )
     leak_kind = fields.Selection(LEAK_KINDS, string="Where It Broke", readonly=True)
     is_leak = fields.Boolean(readonly=True)
+    # filters on it read the rows with a difference from an index of the
+    # stored facts instead of classifying every row: see the search view
+    has_difference = fields.Boolean(string="With a Difference", readonly=True)
 
     # ------------------------------------------------------------------
     # The query, in overridable pieces
@@ -191,110 +196,130 @@ class WorkshopLeakageReconciliation(models.Model):
             self._source_invoices(),
         ]
 
+    def _facts_query(self):
+        """The live facts per job and product, from the sources (one set-based
+        query; a filter on job_id reaches the indexes below it). Job-level facts
+        (a posted / a draft invoice line of the job) are read only for rows
+        still to invoice."""
+        sources = SQL(" UNION ALL ").join(
+            SQL("(%s)", source) for source in self._sources()
+        )
+        return SQL(
+            """
+            SELECT g.job_id, g.product_id, g.line_kind, g.qty_issued,
+                   g.qty_returned, g.qty_logged, g.qty_invoiced,
+                   g.diff AS qty_difference, g.amount_invoiced, g.has_open_case,
+                   CASE WHEN g.diff >= %(eps)s THEN EXISTS (
+                       SELECT 1 FROM workshop_job_line pjl
+                         JOIN account_move_line paml
+                           ON paml.workshop_job_line_id = pjl.id
+                        WHERE pjl.job_id = g.job_id
+                          AND paml.parent_state = 'posted')
+                   ELSE FALSE END AS has_posted,
+                   CASE WHEN g.diff >= %(eps)s THEN (
+                       SELECT MIN(daml.create_date) FROM workshop_job_line djl
+                         JOIN account_move_line daml
+                           ON daml.workshop_job_line_id = djl.id
+                        WHERE djl.job_id = g.job_id
+                          AND daml.parent_state = 'draft')
+                   END AS draft_since
+              FROM (
+                SELECT s.job_id, s.product_id,
+                       MIN(s.line_kind) AS line_kind,
+                       SUM(s.qty_issued)
+                         + GREATEST(SUM(s.qty_logged), SUM(s.qty_labour))
+                           AS qty_issued,
+                       SUM(s.qty_returned) AS qty_returned,
+                       SUM(s.qty_logged) AS qty_logged,
+                       SUM(s.qty_invoiced) AS qty_invoiced,
+                       SUM(s.amount_invoiced) AS amount_invoiced,
+                       BOOL_OR(s.has_open_case) AS has_open_case,
+                       SUM(s.qty_issued)
+                         + GREATEST(SUM(s.qty_logged), SUM(s.qty_labour))
+                         - SUM(s.qty_returned) - SUM(s.qty_invoiced) AS diff
+                  FROM (%(sources)s) s
+                 GROUP BY s.job_id, s.product_id
+              ) g
+            """,
+            eps=EPSILON,
+            sources=sources,
+        )
+
     def _classification(self):
-        """Where the loop broke, for a row with a difference (SQL CASE)."""
+        """Where the loop broke, for a row of stored facts ``f`` of job ``j``
+        (SQL CASE, evaluated at read time: thresholds and dates move with
+        time, the stored facts do not)."""
         return SQL(
             """
             CASE
-              WHEN ABS(r.diff) < 0.00001 THEN 'ok'
+              WHEN ABS(f.qty_difference) < %(eps)s THEN 'ok'
               WHEN j.state IN %(open)s THEN 'in_progress'
-              WHEN r.diff < 0 THEN 'over_invoiced'
-              WHEN EXISTS (
-                SELECT 1 FROM workshop_job_line djl
-                  JOIN account_move_line daml
-                    ON daml.workshop_job_line_id = djl.id
-                 WHERE djl.job_id = r.job_id AND daml.parent_state = 'draft'
-                   AND daml.create_date < %(now)s
-                       - make_interval(
-                           days => COALESCE(c.workshop_leak_draft_days, 0))
-              ) THEN 'draft_not_posted'
-              WHEN EXISTS (
-                SELECT 1 FROM workshop_job_line djl
-                  JOIN account_move_line daml
-                    ON daml.workshop_job_line_id = djl.id
-                 WHERE djl.job_id = r.job_id AND daml.parent_state = 'draft'
-              ) THEN 'in_billing'
-              WHEN r.has_open_case THEN 'open_case'
-              WHEN j.state IN ('done', 'signed') AND NOT EXISTS (
-                SELECT 1 FROM workshop_job_line pjl
-                  JOIN account_move_line paml
-                    ON paml.workshop_job_line_id = pjl.id
-                 WHERE pjl.job_id = r.job_id AND paml.parent_state = 'posted'
-              ) THEN
+              WHEN f.qty_difference < 0 THEN 'over_invoiced'
+              WHEN f.draft_since IS NOT NULL THEN
+                CASE WHEN f.draft_since < %(now)s - make_interval(
+                            days => COALESCE(c.workshop_leak_draft_days, 0))
+                     THEN 'draft_not_posted' ELSE 'in_billing' END
+              WHEN f.has_open_case THEN 'open_case'
+              WHEN j.state IN ('done', 'signed') AND NOT f.has_posted THEN
                 CASE WHEN COALESCE(j.done_datetime, j.write_date) < %(now)s
                           - make_interval(
                               days => COALESCE(c.workshop_leak_done_days, 0))
                      THEN 'done_not_invoiced' ELSE 'in_billing' END
-              WHEN r.line_kind = 'labour' THEN 'labour_unbilled'
+              WHEN f.line_kind = 'labour' THEN 'labour_unbilled'
               ELSE 'not_invoiced'
             END
             """,
+            eps=EPSILON,
             open=OPEN_STATES,
             now=utc_now(),
         )
 
     def _query(self):
-        sources = SQL(" UNION ALL ").join(
-            SQL("(%s)", source) for source in self._sources()
-        )
+        """The reconciliation: the stored facts, with what moves with time and
+        settings (job, prices, thresholds, classification) joined at read time."""
         cost = SQL("COALESCE((pp.standard_price ->> j.company_id::text)::numeric, 0)")
         return SQL(
             """
-            SELECT r.job_id::bigint * %(slot)s + COALESCE(r.product_id, 0) AS id,
-                   r.job_id, r.product_id, j.company_id, j.partner_id, j.user_id,
+            SELECT f.job_id::bigint * %(slot)s + COALESCE(f.product_id, 0) AS id,
+                   f.job_id, f.product_id, j.company_id, j.partner_id, j.user_id,
                    j.job_type_id, j.state AS job_state, j.done_datetime,
-                   c.currency_id, r.line_kind,
-                   r.qty_issued, r.qty_returned,
-                   r.qty_issued - r.qty_returned AS qty_used,
-                   r.qty_logged, r.qty_invoiced,
-                   r.diff AS qty_difference,
-                   r.amount_invoiced,
+                   c.currency_id, f.line_kind,
+                   f.qty_issued, f.qty_returned,
+                   f.qty_issued - f.qty_returned AS qty_used,
+                   f.qty_logged, f.qty_invoiced,
+                   f.qty_difference,
+                   f.amount_invoiced,
                    COALESCE(pt.list_price, 0) AS list_price,
                    %(cost)s AS cost_price,
-                   r.diff * COALESCE(pt.list_price, 0) AS value_sale,
-                   r.diff * %(cost)s AS value_cost,
-                   ABS(r.diff) * COALESCE(pt.list_price, 0) AS value_risk,
-                   (r.qty_issued - r.qty_returned) * %(cost)s AS value_used_cost,
+                   f.qty_difference * COALESCE(pt.list_price, 0) AS value_sale,
+                   f.qty_difference * %(cost)s AS value_cost,
+                   ABS(f.qty_difference) * COALESCE(pt.list_price, 0) AS value_risk,
+                   (f.qty_issued - f.qty_returned) * %(cost)s AS value_used_cost,
                    cls.leak_kind,
-                   cls.leak_kind NOT IN %(not_leaks)s AS is_leak
-              FROM (
-                SELECT g.*,
-                       g.qty_issued - g.qty_returned - g.qty_invoiced AS diff
-                  FROM (
-                    SELECT s.job_id, s.product_id,
-                           MIN(s.line_kind) AS line_kind,
-                           SUM(s.qty_issued)
-                             + GREATEST(SUM(s.qty_logged), SUM(s.qty_labour))
-                               AS qty_issued,
-                           SUM(s.qty_returned) AS qty_returned,
-                           SUM(s.qty_logged) AS qty_logged,
-                           SUM(s.qty_invoiced) AS qty_invoiced,
-                           SUM(s.amount_invoiced) AS amount_invoiced,
-                           BOOL_OR(s.has_open_case) AS has_open_case
-                      FROM (%(sources)s) s
-                     GROUP BY s.job_id, s.product_id
-                  ) g
-              ) r
-              JOIN workshop_job j ON j.id = r.job_id
+                   cls.leak_kind NOT IN %(not_leaks)s AS is_leak,
+                   ABS(f.qty_difference) >= %(eps)s AS has_difference
+              FROM %(facts)s f
+              JOIN workshop_job j ON j.id = f.job_id
               JOIN res_company c ON c.id = j.company_id
-              LEFT JOIN product_product pp ON pp.id = r.product_id
+              LEFT JOIN product_product pp ON pp.id = f.product_id
               LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
               CROSS JOIN LATERAL (SELECT %(cls)s AS leak_kind) cls
             """,
             slot=PRODUCT_SLOT,
             cost=cost,
             not_leaks=NOT_LEAKS,
-            sources=sources,
+            facts=SQL.identifier(FACT_TABLE),
             cls=self._classification(),
+            eps=EPSILON_SQL,
         )
 
-    # PostgreSQL's JIT compiles these plans for seconds: see disable_jit
+    # stored facts brought up to date, JIT off: see leak_facts.prepare_read
     def _search(self, domain, offset=0, limit=None, order=None):
-        disable_jit(self.env.cr)
+        prepare_read(self.env)
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _fetch_query(self, query, fields):
-        disable_jit(self.env.cr)
+        prepare_read(self.env)
         ids = [rid for rid in self._ids if isinstance(rid, int)]
         if ids:
             # Reading records by id (prefetch of the fields the list did not
@@ -312,6 +337,7 @@ class WorkshopLeakageReconciliation(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
+        install_facts(self.env.cr, self._facts_query())
         self.env.cr.execute(
             SQL(
                 "CREATE OR REPLACE VIEW %s AS (%s)",

@@ -8,6 +8,10 @@ from .common import LeakageCommon
 
 # Every public method this addon defines, per model (init is private for RPC).
 PUBLIC_METHODS = {
+    # ORM write overrides (mark the stored leakage facts), Odoo's checks apply
+    "res.company": {"write"},
+    "stock.location": {"write"},
+    "uom.uom": {"write"},
     "workshop.leakage.run": {"action_run_now", "action_open_exceptions"},
     "workshop.leakage.dashboard": {"action_open_exceptions", "action_export_xlsx"},
 }
