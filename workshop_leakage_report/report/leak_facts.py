@@ -19,6 +19,10 @@ stored, one row per job and product, in ``workshop_leakage_fact``:
   joins it at read time over the stored facts, so a job turns "done, never
   invoiced" on the day it passes the threshold without any refresh.
 
+On a read-only cursor (the read replica of Odoo 18's read-only requests),
+pending marks raise ``ReadOnlySqlTransaction``: Odoo then runs the request
+again with a read/write cursor, so the facts read are never behind.
+
 Concurrency: the refresh takes a transaction-level advisory lock and gives up at
 once if another transaction holds it (that reader sees the facts as committed).
 A refresh that collides with a concurrent one (serialisation failure) is rolled
@@ -28,6 +32,7 @@ could not remove stay for the next read.
 
 import logging
 
+from psycopg2.errors import ReadOnlySqlTransaction
 from psycopg2.extensions import TransactionRollbackError
 
 from odoo.tools import SQL
@@ -42,8 +47,12 @@ LIVE_VIEW = "workshop_leakage_fact_live"
 REFRESH_FUNCTION = "workshop_leakage_refresh_job"
 # pg_try_advisory_xact_lock key of the refresh ("WSLK" in ASCII)
 LOCK_KEY = 0x57534C4B
-# Above this many marked jobs, one set-based rebuild is faster than a filter.
-FULL_REBUILD_JOBS = 20000
+# Recomputing one job costs about as much as FULL_REBUILD_RATIO jobs of a full
+# set-based rebuild (benchmark: 1.6 ms a job against 0.3 ms a job of the whole
+# history): past that share of the jobs marked, rebuild everything.
+FULL_REBUILD_RATIO = 5
+# Below this many jobs marked, no need to count the jobs.
+FULL_REBUILD_MIN_JOBS = 1000
 BATCH_JOBS = 5000
 FACT_COLUMNS = (
     "job_id",
@@ -273,6 +282,13 @@ def rebuild_facts(cr):
     _insert_facts(cr)
 
 
+def _full_rebuild_pays(cr, marked):
+    if marked < FULL_REBUILD_MIN_JOBS:
+        return False
+    cr.execute(SQL("SELECT COUNT(*) FROM workshop_job"))
+    return marked * FULL_REBUILD_RATIO > cr.fetchone()[0]
+
+
 def refresh_facts(env):
     """Bring the stored facts up to date with what changed (see the module
     docstring). Returns the number of jobs recomputed, or None when another
@@ -282,6 +298,10 @@ def refresh_facts(env):
     cr.execute(SQL(f"SELECT EXISTS (SELECT 1 FROM {DIRTY_TABLE})"))
     if not cr.fetchone()[0]:
         return 0
+    if cr.readonly:
+        # a read-only cursor (read replica): Odoo runs the request again with
+        # a read/write one, which brings the facts up to date
+        raise ReadOnlySqlTransaction("leakage facts of changed jobs to recompute")
     cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", LOCK_KEY))
     if not cr.fetchone()[0]:
         return None
@@ -295,7 +315,7 @@ def refresh_facts(env):
                 )
             )
             job_ids = sorted(row[0] for row in cr.fetchall())
-            if len(job_ids) > FULL_REBUILD_JOBS:
+            if _full_rebuild_pays(cr, len(job_ids)):
                 _insert_facts(cr)
             else:
                 for start in range(0, len(job_ids), BATCH_JOBS):

@@ -1,15 +1,20 @@
 from decimal import Decimal
+from unittest.mock import patch
+
+from psycopg2.errors import ReadOnlySqlTransaction
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..report import leak_facts
 from ..report.leak_facts import (
     DIRTY_TABLE,
     FACT_COLUMNS,
     FACT_TABLE,
     LIVE_VIEW,
     MARKED_TABLES,
+    mark_jobs,
     refresh_facts,
     uninstall_facts,
 )
@@ -92,6 +97,29 @@ class TestStoredFacts(LeakageCommon):
         row = self._recon(job)[self.oil]
         self.assertEqual((row.qty_invoiced, row.qty_difference), (1, 1))
         self.assertEqual(row.leak_kind, "not_invoiced")
+
+    def _all_facts(self, table):
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM %s ORDER BY job_id, product_id",
+                SQL(", ").join(SQL.identifier(name) for name in FACT_COLUMNS),
+                SQL.identifier(table),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def test_many_jobs_marked_rebuild_every_fact(self):
+        self._job_with_parts({self.oil: 2})
+        self._invoice(self._job_with_parts({self.belt: 1}))
+        refresh_facts(self.env)
+        self.env.cr.execute(SQL(f"UPDATE {FACT_TABLE} SET qty_issued = -1"))
+        mark_jobs(self.env.cr)
+        with patch.object(leak_facts, "FULL_REBUILD_MIN_JOBS", 1):
+            self.assertEqual(
+                refresh_facts(self.env), self.env["workshop.job"].search_count([])
+            )
+        self.assertFalse(self._marked())
+        self.assertEqual(self._all_facts(FACT_TABLE), self._all_facts(LIVE_VIEW))
 
     def test_a_change_marks_only_its_job_and_a_rollback_none(self):
         first = self._job_with_parts({self.oil: 1})
@@ -204,6 +232,28 @@ class TestStoredFacts(LeakageCommon):
             other.rollback()
         self.assertFalse(self._marked())
         self.assertEqual(self._recon(job)[self.oil].leak_kind, "ok")
+
+    def test_a_read_only_request_asks_for_a_read_write_cursor(self):
+        # cursors of requests share this test's transaction; read-only ones
+        # behave as on a read replica
+        self.registry.enter_test_mode(self.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        job = self._job_with_parts({self.oil: 2})
+        refresh_facts(self.env)
+        with self.registry.cursor(readonly=True) as ro_cr:
+            ro_env = api.Environment(ro_cr, SUPERUSER_ID, {})
+            # nothing marked: a read-only request reads the stored facts
+            self.assertTrue(ro_env[RECON].search([("job_id", "=", job.id)]))
+        self._invoice(job)
+        self.env.flush_all()
+        with (
+            self.assertRaises(ReadOnlySqlTransaction),
+            self.registry.cursor(readonly=True) as ro_cr,
+        ):
+            api.Environment(ro_cr, SUPERUSER_ID, {})[RECON].search(
+                [("job_id", "=", job.id)]
+            )
+        self.assertEqual(self._marked(), {job.id})
 
     def test_one_job_detail_reads_a_fixed_number_of_queries(self):
         small = self._job_with_parts({self.oil: 1})
