@@ -9,11 +9,11 @@ class StockLocation(models.Model):
     def write(self, vals):
         """A location entering or leaving the workshop consumption locations
         changes what every job issued: recompute the stored leakage facts."""
+        if not {"workshop_is_consumption", "location_id"} & set(vals):
+            return super().write(vals)
         was_consumption = self._workshop_under_consumption()
         res = super().write(vals)
-        if {"workshop_is_consumption", "location_id"} & set(vals) and (
-            was_consumption or self._workshop_under_consumption()
-        ):
+        if was_consumption or self._workshop_under_consumption():
             self.env.flush_all()
             mark_jobs(self.env.cr)
         return res
