@@ -236,7 +236,8 @@ def uninstall_facts(cr):
 def mark_jobs(cr, domain_sql=None):
     """Mark jobs (all, or those ``SELECT id FROM workshop_job`` filtered by
     ``domain_sql``) for recomputation: what their facts read changed in a way
-    no trigger sees (a consumption location, a company's labour product)."""
+    no trigger sees (a consumption location, a company's labour product, a
+    unit's ratio, a product's unit)."""
     cr.execute(
         SQL(
             f"INSERT INTO {DIRTY_TABLE} (job_id) SELECT id FROM workshop_job %s",

@@ -9,6 +9,7 @@ from .common import LeakageCommon
 # Every public method this addon defines, per model (init is private for RPC).
 PUBLIC_METHODS = {
     # ORM write overrides (mark the stored leakage facts), Odoo's checks apply
+    "product.template": {"write"},
     "res.company": {"write"},
     "stock.location": {"write"},
     "uom.uom": {"write"},

@@ -188,6 +188,17 @@ class TestStoredFacts(LeakageCommon):
         self.company.workshop_labour_product_id = labour
         self.assertIn(job.id, self._marked())
 
+    def test_a_new_product_unit_reaches_the_stored_facts(self):
+        job = self._create_job([("labour", self.labour, 16.0)])
+        other = self._create_job([("travel", self.travel, 12.0)])
+        refresh_facts(self.env)
+        self.assertEqual(self._recon(job)[self.labour].qty_issued, 16)
+        self.labour.uom_id = self.env.ref("uom.product_uom_day")  # 8 hours
+        self.assertEqual(self._marked(), {job.id})
+        self.assertNotIn(other.id, self._marked())
+        self._assert_stored_is_live(job)
+        self.assertEqual(self._recon(job)[self.labour].qty_issued, 2)
+
     def test_a_new_unit_ratio_reaches_the_stored_facts(self):
         dozen = self.env["uom.uom"].create(
             {
