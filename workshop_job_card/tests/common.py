@@ -3,9 +3,10 @@
 import importlib
 import inspect
 import pkgutil
+import xmlrpc.client
 
 from odoo import Command, models
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
 def public_methods(addon, packages=("models", "wizards"), exclude=()):
@@ -214,3 +215,50 @@ class WorkshopCommon(TransactionCase):
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
             "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
         )
+
+
+# faultCode of Odoo's /xmlrpc/2/object for each refusal (base/controllers/rpc.py)
+RPC_FAULTS = {"access": 4, "user": 2}
+
+
+class RpcCallsMixin:
+    """Calls over real XML-RPC, as a user made by ``new_test_user`` (password =
+    login), for the RPC-abuse tests of every addon. Mix it into an ``HttpCase``:
+    the test server shares the test's transaction, and a refused call rolls back
+    to the savepoint of its request, as it would in production."""
+
+    def rpc(self, user, model, method, *args, context=None, **kwargs):
+        """``model.method(*args, **kwargs)`` over XML-RPC as ``user``; the test
+        environment's cache is invalidated afterwards so it reads what the
+        server wrote."""
+        if context is not None:
+            kwargs["context"] = context
+        try:
+            return self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                user.id,
+                user.login,
+                model,
+                method,
+                list(args),
+                kwargs,
+            )
+        finally:
+            self.env.invalidate_all()
+
+    def assertRpcRefused(self, refusal, user, model, method, *args, **kwargs):
+        """The call is refused with ``refusal`` ("access": ``AccessError``,
+        "user": ``UserError``/``ValidationError``); returns the fault's text."""
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.rpc(user, model, method, *args, **kwargs)
+        fault = caught.exception
+        self.assertEqual(
+            fault.faultCode,
+            RPC_FAULTS[refusal],
+            f"{model}.{method} as {user.login}: {fault.faultString[-500:]}",
+        )
+        return fault.faultString
+
+
+class RpcCase(RpcCallsMixin, HttpCase):
+    """An ``HttpCase`` with :class:`RpcCallsMixin`."""

@@ -1,19 +1,20 @@
 """The one door through which stock writes part quantities onto job cards.
 
-The context key's value is a Python object that no RPC client, import or
-action context can produce (they carry JSON values only), so only this
-addon's code can open the door.
+It is a privilege of :mod:`odoo.addons.workshop_job_card.tools.privilege`: no
+RPC client, import or action context can produce it, so only this addon's code
+can open the door.
 """
 
-_TOKEN = object()
-_KEY = "workshop_stock_sync"
+from odoo.addons.workshop_job_card.tools.privilege import grant, is_granted
+
+STOCK_SYNC = "workshop_parts_control.stock_sync"
 
 
 def as_stock_sync(records):
     """``records`` in an environment allowed to write stock-controlled data."""
-    return records.with_context(**{_KEY: _TOKEN})
+    return grant(records, STOCK_SYNC)
 
 
 def is_stock_sync(env):
     """True when ``env`` was opened by :func:`as_stock_sync`."""
-    return env.context.get(_KEY) is _TOKEN
+    return is_granted(env, STOCK_SYNC)

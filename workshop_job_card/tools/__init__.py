@@ -1,0 +1,3 @@
+"""Plain Python helpers shared by the Workshop Billing addons (no models here)."""
+
+from . import privilege
