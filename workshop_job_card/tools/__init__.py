@@ -1,3 +1,4 @@
 """Plain Python helpers shared by the Workshop Billing addons (no models here)."""
 
+from . import field_rights
 from . import privilege
