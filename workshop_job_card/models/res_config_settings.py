@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
     workshop_sla_risk_pct = fields.Float(
         related="company_id.workshop_sla_risk_pct", readonly=False
     )
+    workshop_timelog_max_hours = fields.Float(
+        related="company_id.workshop_timelog_max_hours", readonly=False
+    )
     workshop_labour_product_id = fields.Many2one(
         related="company_id.workshop_labour_product_id", readonly=False
     )

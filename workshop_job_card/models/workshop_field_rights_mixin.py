@@ -86,7 +86,7 @@ class WorkshopFieldRightsMixin(models.AbstractModel):
         current = field.convert_to_cache(record[field.name], record, validate=False)
         new = field.convert_to_cache(raw, record, validate=False)
         if field.type in ("one2many", "many2many"):
-            return False  # commands: any is a change
+            return set(current) == set(new)  # commands applied to the current ids
         return (current or None) == (new or None)
 
     def _workshop_check_field_rights(self, vals):
@@ -115,11 +115,20 @@ class WorkshopFieldRightsMixin(models.AbstractModel):
             for key in self.env.context
             if key.startswith("default_") and key[8:] in rights
         }
+        state_field = self._workshop_state_field
         for vals in vals_list:
-            given = (rights.keys() & vals.keys()) | (context_defaults - vals.keys())
-            state = vals.get(self._workshop_state_field) or self.default_get(
-                [self._workshop_state_field]
-            ).get(self._workshop_state_field)
+            # a rule with ``when`` guards changes of existing records only
+            given = {
+                fname
+                for fname in (rights.keys() & vals.keys())
+                | (context_defaults - vals.keys())
+                if rights[fname].when is None
+            }
+            if not given:
+                continue
+            state = vals.get(state_field) or self.default_get([state_field]).get(
+                state_field
+            )
             given = {
                 fname
                 for fname in given
@@ -162,29 +171,40 @@ class WorkshopFieldRightsMixin(models.AbstractModel):
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
         arch, view = super()._get_view(view_id, view_type, **options)
-        if view_type in ("form", "list") and self._workshop_field_rights:
-            self._workshop_mark_readonly(arch, view_type)
+        if view_type in ("form", "list", "kanban"):
+            self._workshop_mark_readonly(arch)
         return arch, view
 
-    def _workshop_mark_readonly(self, arch, view_type):
+    @api.model
+    def _workshop_mark_readonly(self, root):
+        """Make the guarded fields of the view ``root`` (and of the sub-views of
+        its x2many fields whose model has a table) read-only where the record's
+        ``workshop_readonly_fields`` names them."""
         rights = self._workshop_field_rights
         marked = False
-        for node in arch.iter("field"):
+        todo = list(root)
+        while todo:
+            node = todo.pop()
+            if node.tag != "field":
+                todo.extend(node)
+                continue
             fname = node.get("name")
-            if fname not in rights or any(
-                parent.tag == "field" for parent in node.iterancestors()
-            ):
-                continue  # not guarded, or a field of a sub-view
-            expr = f"{fname!r} in workshop_readonly_fields"
-            old = node.get("readonly")
-            node.set("readonly", f"({old}) or {expr}" if old else expr)
-            marked = True
+            if fname in rights:
+                expr = f"{fname!r} in (workshop_readonly_fields or [])"
+                old = node.get("readonly")
+                node.set("readonly", f"({old}) or {expr}" if old else expr)
+                marked = True
+            field = self._fields.get(fname)
+            if field is not None and field.type in ("one2many", "many2many"):
+                comodel = self.env[field.comodel_name]
+                if getattr(comodel, "_workshop_field_rights", None):
+                    for sub in node:
+                        if sub.tag in ("list", "form", "kanban"):
+                            comodel._workshop_mark_readonly(sub)
         if marked:
-            hidden = arch.makeelement(
-                "field",
-                {
-                    "name": "workshop_readonly_fields",
-                    ("column_invisible" if view_type == "list" else "invisible"): "1",
-                },
+            invisible = "column_invisible" if root.tag == "list" else "invisible"
+            root.append(
+                root.makeelement(
+                    "field", {"name": "workshop_readonly_fields", invisible: "1"}
+                )
             )
-            arch.append(hidden)

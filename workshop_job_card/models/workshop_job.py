@@ -1,5 +1,8 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools.field_rights import FieldRight
+from ..tools.privilege import grant, is_granted
 
 JOB_STATES = [
     ("draft", "Draft"),
@@ -46,8 +49,30 @@ TRANSITIONS = {
     "action_draft": (("cancelled",), "draft", COORDINATOR),
 }
 
-# What prices are based on: coordinators only.
-PRICING_FIELDS = {"pricelist_id", "fiscal_position_id", "currency_id"}
+# The privilege of the workflow's own writes (state, its time stamps, the
+# billing round): see tools/privilege.py. No context key a caller can set opens it.
+WORKFLOW = "workshop_job_card.workflow"
+
+# Who may set what on a job (see tools/field_rights.py); the form follows it.
+JOB_FIELD_RIGHTS = {
+    # the workflow's own fields
+    "state": FieldRight(privilege=WORKFLOW),
+    "signed_datetime": FieldRight(privilege=WORKFLOW),
+    "billing_round": FieldRight(privilege=WORKFLOW),
+    # what prices are based on
+    "pricelist_id": FieldRight(groups=(COORDINATOR,)),
+    "fiscal_position_id": FieldRight(groups=(COORDINATOR,)),
+    "currency_id": FieldRight(groups=(COORDINATOR,)),
+    "partner_invoice_id": FieldRight(groups=(COORDINATOR,)),
+    "partner_id": FieldRight(groups=(COORDINATOR,), when=lambda job: job.line_ids),
+    # the review of invoicing exceptions
+    "is_exception_accepted": FieldRight(groups=(COORDINATOR,), privilege=WORKFLOW),
+    # the SLA clock (changes are tracked in the chatter)
+    "priority": FieldRight(groups=(COORDINATOR,)),
+    "reported_datetime": FieldRight(groups=(COORDINATOR,)),
+    "arrived_datetime": FieldRight(groups=(COORDINATOR,), privilege=WORKFLOW),
+    "done_datetime": FieldRight(groups=(COORDINATOR,), privilege=WORKFLOW),
+}
 
 # Fields that may still change on an invoiced (locked) job.
 LOCK_EXEMPT_FIELDS = {
@@ -68,9 +93,15 @@ LOCK_EXEMPT_FIELDS = {
 class WorkshopJob(models.Model):
     _name = "workshop.job"
     _description = "Workshop Job Card"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "workshop.field.rights.mixin",
+    ]
     _order = "priority desc, scheduled_datetime, id desc"
     _check_company_auto = True
+    _workshop_field_rights = JOB_FIELD_RIGHTS
 
     # ------------------------------------------------------------------
     # Identification
@@ -211,7 +242,11 @@ class WorkshopJob(models.Model):
     scheduled_datetime = fields.Datetime(string="Scheduled", tracking=True, copy=False)
     scheduled_end_datetime = fields.Datetime(string="Scheduled End", copy=False)
     reported_datetime = fields.Datetime(
-        string="Reported", default=fields.Datetime.now, required=True, copy=False
+        string="Reported",
+        default=fields.Datetime.now,
+        required=True,
+        copy=False,
+        tracking=True,
     )
 
     # ------------------------------------------------------------------
@@ -354,23 +389,8 @@ class WorkshopJob(models.Model):
         )  # log is append-only
         return jobs
 
-    def _check_pricing_rights(self, vals):
-        """Technicians do not change what prices are based on."""
-        if self.env.su or self.env.user.has_group(COORDINATOR):
-            return
-        for fname in PRICING_FIELDS & set(vals):
-            new = self._fields[fname].convert_to_cache(vals[fname], self)
-            if any((job[fname].id or None) != (new or None) for job in self):
-                raise AccessError(
-                    _(
-                        "Only a service coordinator can change %(field)s.",
-                        field=self._fields[fname].string,
-                    )
-                )
-
     def write(self, vals):
-        self._check_pricing_rights(vals)
-        if "state" in vals and not self.env.context.get("workshop_transition"):
+        if "state" in vals and not is_granted(self.env, WORKFLOW):
             raise UserError(
                 _(
                     "The state of a job changes only through its "
@@ -379,7 +399,7 @@ class WorkshopJob(models.Model):
                 )
             )
         locked_fields = set(vals) - LOCK_EXEMPT_FIELDS
-        if locked_fields and not self.env.context.get("workshop_transition"):
+        if locked_fields and not is_granted(self.env, WORKFLOW):
             locked = self.filtered(lambda j: j.state == "invoiced")
             if locked:
                 raise UserError(
@@ -395,6 +415,25 @@ class WorkshopJob(models.Model):
             self.filtered(lambda j: not j.line_ids)._apply_template()
             return res
         return super().write(vals)
+
+    @api.constrains("scheduled_datetime", "scheduled_end_datetime")
+    def _check_schedule(self):
+        for job in self:
+            end, start = job.scheduled_end_datetime, job.scheduled_datetime
+            if end and start and end < start:
+                raise ValidationError(
+                    _(
+                        "Job %(job)s cannot end (%(end)s) before it starts "
+                        "(%(start)s).",
+                        job=job.name,
+                        end=end,
+                        start=start,
+                    )
+                )
+
+    def _as_workflow(self):
+        """These jobs in an environment allowed to write the workflow's fields."""
+        return grant(self, WORKFLOW)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
@@ -415,7 +454,8 @@ class WorkshopJob(models.Model):
             ]
             if not job.job_type_id and job.template_id.job_type_id:
                 job.job_type_id = job.template_id.job_type_id
-        self.env["workshop.job.line"].create(vals_list)
+        # sudo: the template is the office's plan, priced and approved as such
+        self.env["workshop.job.line"].sudo().create(vals_list)
 
     @api.onchange("template_id")
     def _onchange_template_id(self):

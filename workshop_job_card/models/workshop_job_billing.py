@@ -167,9 +167,7 @@ class WorkshopJob(models.Model):
             raise AccessError(
                 _("Only a service coordinator can accept invoicing exceptions.")
             )
-        self.with_context(workshop_transition=True).write(
-            {"is_exception_accepted": True}
-        )
+        self._as_workflow().write({"is_exception_accepted": True})
         return True
 
     def action_create_invoice(self, grouped=False):
@@ -183,7 +181,6 @@ class WorkshopJob(models.Model):
         """
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(_("Only users with billing rights can create invoices."))
-        grouped = grouped or self.env.context.get("workshop_invoice_grouped", False)
         self._create_invoices(grouped=grouped)
         return self._action_view_invoices()
 
@@ -244,9 +241,7 @@ class WorkshopJob(models.Model):
                 .create(vals_list)
             )
         for job in jobs:
-            job.with_context(workshop_transition=True).write(
-                {"billing_round": job.billing_round + 1}
-            )
+            job._as_workflow().write({"billing_round": job.billing_round + 1})
         jobs._sync_invoiced_state()
         for job in jobs:
             # Markup: the links are HTML; a plain str body would be escaped.

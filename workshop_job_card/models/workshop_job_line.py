@@ -1,7 +1,9 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_is_zero
 
+from ..tools.field_rights import FieldRight
+from ..tools.privilege import grant, is_granted
 from .workshop_job import COORDINATOR
 
 LINE_KINDS = [
@@ -13,8 +15,17 @@ LINE_KINDS = [
     ("note", "Note"),
 ]
 BILLED_KINDS = ("part", "labour", "travel", "fee")
-# What a technician may not set: prices are the office's business.
-PRICE_FIELDS = {"price_unit", "discount", "tax_ids", "is_billable", "approval_state"}
+# The privilege of time logs writing the quantity of their labour line (also
+# once it is billed: a credit note re-opens it) — see tools/privilege.py.
+TIMELOG_ROLLUP = "workshop_job_card.timelog_rollup"
+# Who may set what on a job line: prices and billing flags are the office's.
+LINE_FIELD_RIGHTS = {
+    fname: FieldRight(groups=(COORDINATOR,))
+    for fname in ("price_unit", "discount", "tax_ids", "is_billable", "approval_state")
+}
+# Changed by someone who cannot approve, these send an approved line back to
+# approval: they decide what the customer pays for.
+REAPPROVE_FIELDS = ("is_warranty", "kind", "product_id", "estimated_qty")
 # What may not change once a line is on a posted invoice.
 BILLED_FIELDS = {
     "product_id",
@@ -33,8 +44,11 @@ BILLED_FIELDS = {
 class WorkshopJobLine(models.Model):
     _name = "workshop.job.line"
     _description = "Workshop Job Line"
+    _inherit = ["workshop.field.rights.mixin"]
     _order = "job_id, sequence, id"
     _check_company_auto = True
+    _workshop_state_field = "job_state"
+    _workshop_field_rights = LINE_FIELD_RIGHTS
 
     job_id = fields.Many2one(
         "workshop.job",
@@ -301,19 +315,6 @@ class WorkshopJobLine(models.Model):
     # ------------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------------
-    def _check_price_rights(self, vals):
-        if self.env.su or self.env.user.has_group(COORDINATOR):
-            return
-        forbidden = PRICE_FIELDS & set(vals)
-        if forbidden:
-            raise AccessError(
-                _(
-                    "Technicians cannot set prices, taxes or "
-                    "billing flags (%(fields)s).",
-                    fields=", ".join(sorted(forbidden)),
-                )
-            )
-
     def _check_job_editable(self):
         locked = self.job_id.filtered(lambda j: j.state in ("invoiced", "cancelled"))
         if locked:
@@ -329,20 +330,36 @@ class WorkshopJobLine(models.Model):
                 )
             )
 
+    @api.constrains("price_unit")
+    def _check_price_unit(self):
+        negative = self.filtered(lambda line: line.price_unit < 0)
+        if negative:
+            raise ValidationError(
+                _(
+                    "A unit price cannot be negative (%(lines)s): "
+                    "give a discount instead.",
+                    lines=", ".join(negative.mapped("name")),
+                )
+            )
+
+    def _may_approve(self):
+        return self.env.su or self.env.user.has_group(COORDINATOR)
+
     @api.model_create_multi
     def create(self, vals_list):
-        is_coordinator = self.env.su or self.env.user.has_group(COORDINATOR)
-        for vals in vals_list:
-            self._check_price_rights(vals)
-            if not is_coordinator and vals.get("kind", "part") in ("part", "fee"):
-                # extra parts and fees added in the field wait for the office's approval
-                vals.setdefault("approval_state", "to_approve")
         self._default_travel_product(vals_list)
         lines = super().create(vals_list)
         lines._check_job_editable()
-        lines.job_id.filtered("is_exception_accepted").with_context(
-            workshop_transition=True
-        ).write({"is_exception_accepted": False})
+        if not self._may_approve():
+            # extra parts and fees added in the field wait for the office's approval
+            # (sudo: the approval state is the office's field)
+            lines.filtered(
+                lambda line: line.kind in ("part", "fee")
+                and line.approval_state == "approved"
+            ).sudo().write({"approval_state": "to_approve"})
+        lines.job_id.filtered("is_exception_accepted")._as_workflow().write(
+            {"is_exception_accepted": False}
+        )
         return lines
 
     def _default_travel_product(self, vals_list):
@@ -357,12 +374,11 @@ class WorkshopJobLine(models.Model):
                     vals["product_id"] = product.id
 
     def write(self, vals):
-        self._check_price_rights(vals)
         billing_vals = BILLED_FIELDS & set(vals)
         if billing_vals:
             self._check_job_editable()
             billed = self.filtered(lambda line: line._has_posted_billing())
-            if billed and not self.env.context.get("workshop_timelog_rollup"):
+            if billed and not is_granted(self.env, TIMELOG_ROLLUP):
                 raise UserError(
                     _(
                         "Line(s) %(lines)s are on a posted "
@@ -371,20 +387,44 @@ class WorkshopJobLine(models.Model):
                         lines=", ".join(billed.mapped("name")),
                     )
                 )
+        reapprove = self._to_reapprove(vals)
         res = super().write(vals)
-        if billing_vals | ({"approval_state"} & set(vals)):
-            self.job_id.filtered("is_exception_accepted").with_context(
-                workshop_transition=True
-            ).write({"is_exception_accepted": False})
+        if reapprove:
+            # sudo: the approval state is the office's field
+            reapprove.sudo().write({"approval_state": "to_approve"})
+        if billing_vals | ({"approval_state", "estimated_qty"} & set(vals)):
+            self.job_id.filtered("is_exception_accepted")._as_workflow().write(
+                {"is_exception_accepted": False}
+            )
         return res
+
+    def _to_reapprove(self, vals):
+        """The approved lines whose billing basis ``vals`` change, when the
+        writer cannot approve lines."""
+        if not set(REAPPROVE_FIELDS) & set(vals) or self._may_approve():
+            return self.browse()
+        return self.filtered(
+            lambda line: line.approval_state == "approved"
+            and any(
+                fname in vals
+                and not self._workshop_same(line._fields[fname], line, vals[fname])
+                for fname in REAPPROVE_FIELDS
+            )
+        )
+
+    def _as_timelog_rollup(self):
+        """These lines in an environment where time logs may set their quantity."""
+        return grant(self, TIMELOG_ROLLUP)
 
     def _has_posted_billing(self):
         """True while posted invoices bill this line (net of posted credit notes):
         a fully credited line may be corrected and billed again."""
         self.ensure_one()
+        # sudo: a check, not a read for the user (coordinators without billing
+        # rights edit lines too)
         net = sum(
             (-1 if aml.move_id.move_type == "out_refund" else 1) * aml.quantity
-            for aml in self.invoice_line_ids
+            for aml in self.sudo().invoice_line_ids
             if aml.parent_state == "posted"
         )
         return not float_is_zero(
@@ -394,19 +434,20 @@ class WorkshopJobLine(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):
         self._check_job_editable()
-        if self.invoice_line_ids.filtered(lambda a: a.parent_state != "cancel"):
+        # sudo: a check, not a read for the user
+        if self.sudo().invoice_line_ids.filtered(lambda a: a.parent_state != "cancel"):
             raise UserError(_("A line that is on an invoice cannot be deleted."))
 
     def action_approve(self):
         """Approve extra lines added in the field (coordinator)."""
-        if not self.env.user.has_group(COORDINATOR):
+        if not self._may_approve():
             raise AccessError(_("Only a service coordinator can approve lines."))
         self.write({"approval_state": "approved"})
         return True
 
     def action_reject(self):
         """Reject extra lines: they stay on the job card but are never billed."""
-        if not self.env.user.has_group(COORDINATOR):
+        if not self._may_approve():
             raise AccessError(_("Only a service coordinator can reject lines."))
         self.write({"approval_state": "rejected"})
         return True

@@ -29,10 +29,10 @@ class WorkshopJob(models.Model):
         compute="_compute_sla_deadlines", store=True
     )
     arrived_datetime = fields.Datetime(
-        string="Arrived On Site", readonly=True, copy=False, index=True
+        string="Arrived On Site", readonly=True, copy=False, index=True, tracking=True
     )
     done_datetime = fields.Datetime(
-        string="Done On", readonly=True, copy=False, index=True
+        string="Done On", readonly=True, copy=False, index=True, tracking=True
     )
     sla_status = fields.Selection(
         SLA_STATUS,

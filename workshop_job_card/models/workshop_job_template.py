@@ -25,6 +25,9 @@ class WorkshopJobTemplateLine(models.Model):
     template_id = fields.Many2one(
         "workshop.job.template", required=True, ondelete="cascade"
     )
+    company_id = fields.Many2one(
+        related="template_id.company_id", store=True, index=True, precompute=True
+    )
     sequence = fields.Integer(default=10)
     kind = fields.Selection(LINE_KINDS, required=True, default="part")
     product_id = fields.Many2one("product.product", domain="[('sale_ok', '=', True)]")

@@ -1,14 +1,24 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
+from ..tools.field_rights import FieldRight
 from .workshop_job import COORDINATOR
+
+# A device clock a little ahead of the server's is not a time log in the future.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class WorkshopJobTimelog(models.Model):
     _name = "workshop.job.timelog"
     _description = "Workshop Job Time Log"
+    _inherit = ["workshop.field.rights.mixin"]
     _order = "start_datetime desc, id desc"
     _check_company_auto = True
+    # a technician logs his own time; the office may log anyone's
+    _workshop_field_rights = {"user_id": FieldRight(groups=(COORDINATOR,))}
 
     job_id = fields.Many2one(
         "workshop.job",
@@ -56,6 +66,54 @@ class WorkshopJobTimelog(models.Model):
             if log.stop_datetime and log.stop_datetime < log.start_datetime:
                 raise ValidationError(_("A time log cannot stop before it starts."))
 
+    @api.constrains("stop_datetime")
+    def _check_not_in_future(self):
+        latest = fields.Datetime.now() + CLOCK_SKEW
+        if any(log.stop_datetime and log.stop_datetime > latest for log in self):
+            raise ValidationError(_("A time log cannot stop in the future."))
+
+    @api.constrains("start_datetime", "stop_datetime")
+    def _check_max_duration(self):
+        if self.env.su or self.env.user.has_group(COORDINATOR):
+            return
+        for log in self.filtered("stop_datetime"):
+            limit = log.company_id.workshop_timelog_max_hours
+            if limit and log.duration_hours > limit:
+                raise ValidationError(
+                    _(
+                        "%(hours).2f h in one time log is more than the %(limit).2f h "
+                        "a technician may log at once: set the real stop time, "
+                        "or ask a service coordinator.",
+                        hours=log.duration_hours,
+                        limit=limit,
+                    )
+                )
+
+    @api.constrains("user_id", "start_datetime", "stop_datetime")
+    def _check_no_overlap(self):
+        """One technician cannot work two stretches at the same time (a running
+        timer lasts until it is stopped)."""
+        self.flush_model(["user_id", "start_datetime", "stop_datetime"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.id
+                  FROM workshop_job_timelog a
+                  JOIN workshop_job_timelog b
+                    ON b.user_id = a.user_id AND b.id <> a.id
+                   AND b.start_datetime < COALESCE(a.stop_datetime, 'infinity')
+                   AND a.start_datetime < COALESCE(b.stop_datetime, 'infinity')
+                 WHERE a.id IN %s
+                 LIMIT 1
+                """,
+                tuple(self.ids),
+            )
+        )
+        if self.env.cr.fetchone():
+            raise ValidationError(
+                _("This time log overlaps another one of the same technician.")
+            )
+
     @api.constrains("user_id", "stop_datetime", "job_id")
     def _check_one_running_timer(self):
         running = self.filtered(lambda log: not log.stop_datetime)
@@ -69,10 +127,6 @@ class WorkshopJobTimelog(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            user_id = vals.get("user_id", self.env.uid)
-            if user_id != self.env.uid and not self.env.user.has_group(COORDINATOR):
-                raise UserError(_("You can log time only for yourself."))
         logs = super().create(vals_list)
         jobs = logs.job_id
         if jobs.filtered(lambda j: j.state in ("invoiced", "cancelled")):
@@ -103,7 +157,7 @@ class WorkshopJobTimelog(models.Model):
         lines = self.line_id
         res = super().unlink()
         # the labour line keeps following its remaining logs
-        for line in lines.exists().sudo().with_context(workshop_timelog_rollup=True):
+        for line in lines.exists().sudo()._as_timelog_rollup():
             line.quantity = sum(line.timelog_ids.mapped("duration_hours"))
         return res
 
@@ -123,13 +177,13 @@ class WorkshopJobTimelog(models.Model):
             lambda line: line.kind == "labour"
             and not line.technician_id
             and not line.timelog_ids
-            and not line.invoice_line_ids
+            and not line.sudo().invoice_line_ids
         )
         planned = planned.filtered(lambda line: line.product_id == product) or planned
         line = planned[:1]
         if line:
             # sudo: the rate product, not the technician, decides the price
-            line.sudo().with_context(workshop_timelog_rollup=True).write(
+            line.sudo()._as_timelog_rollup().write(
                 {"technician_id": self.user_id.id, "product_id": product.id}
             )
         return line
@@ -155,7 +209,7 @@ class WorkshopJobTimelog(models.Model):
                 lambda line, log=log, product=product: line.kind == "labour"
                 and line.product_id == product
                 and line.technician_id == log.user_id
-                and not line.invoice_line_ids
+                and not line.sudo().invoice_line_ids
             )[:1]
             if not line:
                 line = log._claim_planned_labour_line(product)
@@ -183,5 +237,5 @@ class WorkshopJobTimelog(models.Model):
                 logs.line_id = line.id
         lines = self.line_id
         # sudo: the quantity comes from the logs, not from the user.
-        for line in lines.sudo().with_context(workshop_timelog_rollup=True):
+        for line in lines.sudo()._as_timelog_rollup():
             line.quantity = sum(line.timelog_ids.mapped("duration_hours"))

@@ -57,6 +57,9 @@ class WorkshopJobTypeSla(models.Model):
     job_type_id = fields.Many2one(
         "workshop.job.type", required=True, ondelete="cascade"
     )
+    company_id = fields.Many2one(
+        related="job_type_id.company_id", store=True, index=True, precompute=True
+    )
     priority = fields.Selection(
         [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")], required=True
     )

@@ -43,13 +43,13 @@ class WorkshopJob(models.Model):
             by_state[job.state] |= job
         now = fields.Datetime.now()
         for from_state, jobs in by_state.items():
-            jobs.with_context(workshop_transition=True).write({"state": target})
+            jobs._as_workflow().write({"state": target})
             # first arrival and first completion feed SLA and billing lag
             stamp = {"on_site": "arrived_datetime", "done": "done_datetime"}.get(target)
             if stamp:
-                jobs.filtered(lambda j, f=stamp: not j[f]).with_context(
-                    workshop_transition=True
-                ).write({stamp: now})
+                jobs.filtered(lambda j, f=stamp: not j[f])._as_workflow().write(
+                    {stamp: now}
+                )
             # sudo: the history is append-only and not writable by users.
             self.env["workshop.job.stage.log"].sudo()._log(jobs, from_state)
 
@@ -137,9 +137,7 @@ class WorkshopJob(models.Model):
                         job=job.name,
                     )
                 )
-        self.with_context(workshop_transition=True).write(
-            {"signed_datetime": fields.Datetime.now()}
-        )
+        self._as_workflow().write({"signed_datetime": fields.Datetime.now()})
         res = self._transition("action_sign")
         self._auto_invoice_on_sign()
         return res

@@ -7,3 +7,4 @@ from . import test_tour
 from . import test_reliability
 from . import test_invoice_perf
 from . import test_multicompany
+from . import test_rpc_abuse

@@ -1,5 +1,6 @@
 """Shared fixtures for workshop_job_card tests (and the addons built on it)."""
 
+import enum
 import importlib
 import inspect
 import pkgutil
@@ -221,9 +222,20 @@ class WorkshopCommon(TransactionCase):
 RPC_FAULTS = {"access": 4, "user": 2}
 
 
+def _plain(value):
+    """``value`` as XML-RPC marshals it (``Command`` members become ints)."""
+    if isinstance(value, enum.IntEnum):
+        return int(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
 class RpcCallsMixin:
-    """Calls over real XML-RPC, as a user made by ``new_test_user`` (password =
-    login), for the RPC-abuse tests of every addon. Mix it into an ``HttpCase``:
+    """Calls over real XML-RPC, as a user made by ``new_test_user`` (whose
+    password is the login, padded with "x" to 8 characters), for the RPC-abuse tests of every addon. Mix it into an ``HttpCase``:
     the test server shares the test's transaction, and a refused call rolls back
     to the savepoint of its request, as it would in production."""
 
@@ -237,11 +249,11 @@ class RpcCallsMixin:
             return self.xmlrpc_object.execute_kw(
                 self.env.cr.dbname,
                 user.id,
-                user.login,
+                user.login + "x" * (8 - len(user.login)),
                 model,
                 method,
-                list(args),
-                kwargs,
+                _plain(args),
+                _plain(kwargs),
             )
         finally:
             self.env.invalidate_all()

@@ -48,6 +48,8 @@ PUBLIC_METHODS = {
     "workshop.job.line": {"create", "write", "action_approve", "action_reject"},
     "workshop.job.timelog": {"create", "write", "unlink", "action_stop"},
     "workshop.asset": {"action_view_jobs"},
+    # the field-rights table's checks
+    "workshop.field.rights.mixin": {"create", "write"},
     "workshop.job.invoice.wizard": {"default_get", "action_create_invoices"},
     "account.move": {
         "action_view_workshop_jobs",
