@@ -2,7 +2,7 @@
     "name": "Workshop Leakage Report",
     "summary": "Issued vs invoiced reconciliation per job and product, billing "
     "lag, weekly leakage runs, alerts and KPIs: find the revenue that slipped away",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Field Service",
     "license": "LGPL-3",
     "author": "Workshop Billing",

@@ -1,7 +1,18 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 MANAGER = "workshop_job_card.group_workshop_manager"
+# leakage settings that are delays or thresholds: 0 or more
+NON_NEGATIVE = (
+    "workshop_leak_draft_days",
+    "workshop_leak_done_days",
+    "workshop_leak_underprice_pct",
+    "workshop_leak_contract_days",
+    "workshop_leak_core_days",
+    "workshop_leak_alert_value",
+    "workshop_leak_escalation_days",
+)
 
 
 class ResCompany(models.Model):
@@ -31,6 +42,13 @@ class ResCompany(models.Model):
         help="A contract period due this many days ago and still not invoiced is "
         "a leak.",
     )
+    workshop_leak_core_days = fields.Integer(
+        string="Core Return Grace (days)",
+        default=14,
+        help="A core charged on a job and still not sent back to the vendor "
+        "this many days after the part was issued is a leak: the vendor's core "
+        "credit is at stake.",
+    )
     workshop_leak_alert_value = fields.Monetary(
         string="Alert From Leak Value",
         currency_field="currency_id",
@@ -55,6 +73,38 @@ class ResCompany(models.Model):
         help="Receives the weekly leakage run and the escalations. Empty: the "
         "service managers of the company.",
     )
+
+    @api.constrains(
+        "workshop_leak_draft_days",
+        "workshop_leak_done_days",
+        "workshop_leak_underprice_pct",
+        "workshop_leak_contract_days",
+        "workshop_leak_core_days",
+        "workshop_leak_alert_value",
+        "workshop_leak_escalation_days",
+    )
+    def _check_workshop_leak_thresholds(self):
+        # a negative delay or threshold would make every job a leak (or none):
+        # refused whatever the client (settings screen, import, RPC)
+        for company in self:
+            for name in NON_NEGATIVE:
+                if company[name] < 0:
+                    raise ValidationError(
+                        _(
+                            "%(setting)s cannot be negative (%(company)s): use 0 "
+                            "or more.",
+                            setting=self._fields[name]._description_string(self.env),
+                            company=company.name,
+                        )
+                    )
+            if company.workshop_leak_underprice_pct > 100:
+                raise ValidationError(
+                    _(
+                        "The underpricing threshold of %s is a percentage of the "
+                        "list price: 100 at most.",
+                        company.name,
+                    )
+                )
 
     def write(self, vals):
         res = super().write(vals)

@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     workshop_leak_contract_days = fields.Integer(
         related="company_id.workshop_leak_contract_days", readonly=False
     )
+    workshop_leak_core_days = fields.Integer(
+        related="company_id.workshop_leak_core_days", readonly=False
+    )
     workshop_leak_alert_value = fields.Monetary(
         related="company_id.workshop_leak_alert_value", readonly=False
     )

@@ -4,6 +4,8 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
+from ..tools.isolation import run_isolated
+
 ALERT = "workshop_leakage_report.mail_activity_type_leakage_alert"
 ESCALATION = "workshop_leakage_report.mail_activity_type_leakage_escalation"
 
@@ -19,12 +21,46 @@ class WorkshopJob(models.Model):
         """Give coordinators an activity on their jobs that leak (value over
         the company threshold, done and not invoiced, SLA at risk), and
         escalate the ignored ones to the service manager. Idempotent: a job
-        has at most one open alert and one open escalation."""
+        has at most one open alert and one open escalation. Each company and
+        each job in a savepoint: a job that fails is rolled back alone, logged
+        and noted in its chatter, and the others go on."""
         for company in self.env["res.company"].search([]):
             jobs_env = self.with_company(company)
-            reasons = jobs_env._workshop_leak_alert_reasons(company)
+            reasons = {}
+
+            def read_reasons(jobs_env=jobs_env, company=company, reasons=reasons):
+                reasons.update(jobs_env._workshop_leak_alert_reasons(company))
+
+            # a company whose leaks cannot be read is logged and skipped; its
+            # jobs' alerts come at the next run
+            run_isolated(
+                self.env,
+                read_reasons,
+                lambda exc: None,
+                f"Leak alerts of company {company.name} ({company.id})",
+            )
             jobs_env._workshop_schedule_leak_alerts(reasons)
             jobs_env._workshop_escalate_leak_alerts(company)
+
+    def _workshop_leak_isolated(self, work, step):
+        """Run ``work()`` for this job in a savepoint; on failure note it in
+        the job's chatter, where its coordinator and the manager see it
+        (``step``: what failed, translated)."""
+        self.ensure_one()
+
+        def note(exc):
+            # sudo: the cron writes a note on the job it failed on
+            self.sudo().message_post(
+                body=_(
+                    "%(step)s: %(error)s. The other jobs were processed; this "
+                    "one is tried again at the next run.",
+                    step=step,
+                    error=str(exc) or type(exc).__name__,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+        return run_isolated(self.env, work, note, f"{step} (job {self.id})")
 
     @api.model
     def _workshop_leak_alert_reasons(self, company):
@@ -85,16 +121,26 @@ class WorkshopJob(models.Model):
         for job in jobs:
             if job.id in alerted:
                 continue
-            user = job.user_id or job.company_id._workshop_leak_managers()[:1]
-            if not user:
-                continue
-            # sudo: the cron addresses the coordinator; no rights are granted
-            job.activity_schedule(
-                ALERT,
-                user_id=user.id,
-                summary=_("Revenue leak to fix"),
-                note=Markup("<br/>").join(reasons[job]),
+            job._workshop_leak_isolated(
+                lambda job=job: job._workshop_schedule_leak_alert(reasons[job]),
+                _("Leak alert not scheduled"),
             )
+
+    def _workshop_schedule_leak_alert(self, reasons):
+        """The alert activity of this job for its coordinator (or the
+        company's leakage recipient)."""
+        self.ensure_one()
+        user = self.user_id or self.company_id._workshop_leak_managers()[:1]
+        if not user:
+            return
+        # sudo (the caller's): the cron addresses the coordinator; no rights
+        # are granted
+        self.activity_schedule(
+            ALERT,
+            user_id=user.id,
+            summary=_("Revenue leak to fix"),
+            note=Markup("<br/>").join(reasons),
+        )
 
     @api.model
     def _workshop_escalate_leak_alerts(self, company):
@@ -133,17 +179,28 @@ class WorkshopJob(models.Model):
             if job.id in escalated:
                 continue
             alert = overdue.filtered(lambda a, j=job: a.res_id == j.id)[:1]
-            job.activity_schedule(
-                ESCALATION,
-                user_id=manager.id,
-                summary=_("Leak alert ignored"),
-                note=Markup("<p>%s</p>%s")
-                % (
-                    _(
-                        "%(user)s has not acted on this leak alert since %(date)s.",
-                        user=alert.user_id.name,
-                        date=alert.date_deadline,
-                    ),
-                    alert.note or "",
+            job._workshop_leak_isolated(
+                lambda job=job, alert=alert: job._workshop_escalate_leak_alert(
+                    alert, manager
                 ),
+                _("Leak alert not escalated"),
             )
+
+    def _workshop_escalate_leak_alert(self, alert, manager):
+        """The escalation activity of this job for ``manager``, quoting the
+        ignored ``alert``."""
+        self.ensure_one()
+        self.activity_schedule(
+            ESCALATION,
+            user_id=manager.id,
+            summary=_("Leak alert ignored"),
+            note=Markup("<p>%s</p>%s")
+            % (
+                _(
+                    "%(user)s has not acted on this leak alert since %(date)s.",
+                    user=alert.user_id.name,
+                    date=alert.date_deadline,
+                ),
+                alert.note or "",
+            ),
+        )

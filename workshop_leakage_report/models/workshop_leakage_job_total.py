@@ -72,7 +72,8 @@ class WorkshopLeakageJobTotal(models.Model):
         """Jobs of ``company`` whose leaks may have changed since ``since``:
         anything written on them, their lines, time logs, parts moves or
         invoices, plus the jobs whose classification moves with time alone
-        (done or signed, or with a draft invoice)."""
+        (done or signed, with a draft invoice, or with a core return still
+        open)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -109,6 +110,12 @@ class WorkshopLeakageJobTotal(models.Model):
                               ON jl.id = aml.workshop_job_line_id
                            WHERE aml.parent_state = 'draft'
                              AND aml.workshop_job_line_id IS NOT NULL
+                          UNION
+                          SELECT cl.job_id FROM stock_move sm
+                            JOIN workshop_job_line cl
+                              ON cl.id = sm.workshop_core_line_id
+                           WHERE sm.workshop_core_line_id IS NOT NULL
+                             AND sm.state NOT IN ('done', 'cancel')
                         ))
                 """,
                 company=company.id,

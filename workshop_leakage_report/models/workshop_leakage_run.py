@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..report.leak_sql import LEAKS, VALUE_GROUPS
+from ..tools.isolation import run_isolated
 
 _logger = logging.getLogger(__name__)
 
@@ -25,6 +26,9 @@ class WorkshopLeakageRun(models.Model):
     _description = "Workshop Leakage Run"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "week_start desc, id desc"
+    # runs are a ledger nobody writes (see ir.model.access.csv): whoever reads
+    # a run may still comment on it and close its review activity
+    _mail_post_access = "read"
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
@@ -70,6 +74,15 @@ class WorkshopLeakageRun(models.Model):
     previous_run_id = fields.Many2one("workshop.leakage.run", readonly=True)
     line_ids = fields.One2many("workshop.leakage.run.line", "run_id", readonly=True)
     notified_datetime = fields.Datetime(string="Notified On", readonly=True)
+    state = fields.Selection(
+        [("done", "Done"), ("failed", "Failed")],
+        required=True,
+        readonly=True,
+        default="done",
+        help="Failed: the scheduled check of this company stopped on an error "
+        "(see the chatter); the next run of the week replaces it.",
+    )
+    failure_reason = fields.Text(readonly=True)
 
     _sql_constraints = [
         (
@@ -107,16 +120,57 @@ class WorkshopLeakageRun(models.Model):
 
     @api.model
     def _cron_weekly_check(self):
-        """Scheduled action: one run per company, committed per company."""
+        """Scheduled action: one run per company, committed per company. A
+        company whose run fails is rolled back alone, gets a failed run its
+        managers are asked to look at, and the others go on."""
         for company in self.env["res.company"].search([]):
-            try:
-                with self.env.cr.savepoint():
-                    self.with_company(company)._run_for_company(company)
-            except Exception:
-                _logger.exception("Leakage run failed for company %s", company.name)
-                continue
+            run_isolated(
+                self.env,
+                lambda company=company: self.with_company(company)._run_for_company(
+                    company
+                ),
+                lambda exc, company=company: self._record_failure(company, exc),
+                f"Leakage run of company {company.name} ({company.id})",
+            )
             if self._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _record_failure(self, company, error, today=None):
+        """Keep this week's run of ``company`` as failed, with the error in its
+        chatter and an activity for the company's leakage recipients; the next
+        run of the week (cron or "Run now") replaces it."""
+        today = today or fields.Date.context_today(self)
+        week_start = today - timedelta(days=today.weekday())
+        reason = str(error) or type(error).__name__
+        run = self.search(
+            [("company_id", "=", company.id), ("week_start", "=", week_start)],
+            limit=1,
+        )
+        if run and run.state == "done":
+            return run
+        vals = {"state": "failed", "failure_reason": reason}
+        if run:
+            run.write(vals)
+        else:
+            run = self.create(
+                dict(vals, company_id=company.id, date=today, week_start=week_start)
+            )
+        message = _(
+            "The weekly leakage check of %(company)s failed: %(reason)s. Fix the "
+            "cause, then run the check again (Run This Week's Check).",
+            company=company.name,
+            reason=reason,
+        )
+        run.message_post(body=message, subtype_xmlid="mail.mt_note")
+        for user in company._workshop_leak_managers():
+            run.with_context(mail_activity_quick_update=True).activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=_("Weekly leakage check failed"),
+                note=Markup("<p>%s</p>") % message,
+            )
+        return run
 
     @api.model
     def _can_commit(self):
@@ -141,14 +195,18 @@ class WorkshopLeakageRun(models.Model):
             [("company_id", "=", company.id), ("week_start", "=", week_start)],
             limit=1,
         )
-        if existing:
+        if existing.state == "done":
             return existing
         # serialise two runners of the same company (cron and a manual click)
         self.env.cr.execute(
             SQL("SELECT id FROM res_company WHERE id = %s FOR UPDATE", company.id)
         )
         previous = self.search(
-            [("company_id", "=", company.id), ("week_start", "<", week_start)],
+            [
+                ("company_id", "=", company.id),
+                ("week_start", "<", week_start),
+                ("state", "=", "done"),
+            ],
             limit=1,
         )
         Total = self.env["workshop.leakage.job.total"]
@@ -158,9 +216,15 @@ class WorkshopLeakageRun(models.Model):
             scanned = Total._refresh(company, job_ids)
         else:
             scanned = Total._refresh(company)
-        run = self.create(
-            self._prepare_run_vals(company, today, week_start, previous, scanned, now)
+        vals = self._prepare_run_vals(
+            company, today, week_start, previous, scanned, now
         )
+        if existing:
+            # this week's failed run: completed in place, its history kept
+            existing.write(dict(vals, state="done", failure_reason=False))
+            run = existing
+        else:
+            run = self.create(vals)
         run._notify_managers()
         return run
 

@@ -18,6 +18,7 @@ LEAK_KINDS = [
     ("draft_not_posted", "Draft Invoice Not Posted"),
     ("underpriced", "Priced Below List"),
     ("open_case", "Warranty / Consignment / Core Open"),
+    ("core_not_returned", "Core Not Returned to Vendor"),
     ("labour_unbilled", "Labour Logged, Not Invoiced"),
     ("contract_unbilled", "Contract Period Not Invoiced"),
     ("no_job", "Consumed Without a Job"),

@@ -1,7 +1,11 @@
 """The leakage workbook (xlsxwriter): summary, leaks by job, parts usage by
 technician / location / customer, billing lag. Every sheet has a frozen
 header, an autofilter and a totals row written as a formula with its value
-(so spreadsheet programs and readers of cached values agree)."""
+(so spreadsheet programs and readers of cached values agree).
+
+Exports are data, not code: every text cell is written with ``write_string``
+(never ``write``, which turns a customer named ``=HYPERLINK(...)`` or a product
+named ``=1+1`` into a formula); the only formulas are the totals we build."""
 
 import io
 
@@ -62,7 +66,7 @@ class LeakageWorkbook:
         (title, format, width); ``totals`` the indexes of summed columns."""
         fmt = self.formats
         for col, (title, _kind, width) in enumerate(columns):
-            sheet.write(first_row, col, title, fmt["header"])
+            sheet.write_string(first_row, col, title, fmt["header"])
             sheet.set_column(col, col, width)
         for r, row in enumerate(rows, start=first_row + 1):
             for col, value in enumerate(row):
@@ -74,13 +78,13 @@ class LeakageWorkbook:
                 elif kind:
                     sheet.write_number(r, col, value, fmt[kind])
                 else:
-                    sheet.write(r, col, value)
+                    sheet.write_string(r, col, str(value))
         last = first_row + len(rows)
         sheet.freeze_panes(first_row + 1, 0)
         sheet.autofilter(first_row, 0, max(last, first_row + 1), len(columns) - 1)
         if totals:
             total_row = last + 1
-            sheet.write(total_row, 0, _("Total"), fmt["total"])
+            sheet.write_string(total_row, 0, _("Total"), fmt["total"])
             for col in totals:
                 letter = xlsxwriter.utility.xl_col_to_name(col)
                 value = sum(row[col] or 0.0 for row in rows)
@@ -102,10 +106,12 @@ class LeakageWorkbook:
         sheet = book.add_worksheet(_("Summary"))
         fmt = self.formats
         board = self.board
-        sheet.write(0, 0, _("Leakage report — %s", self.company.name), fmt["title"])
-        sheet.write(1, 0, _("Jobs done from"))
+        sheet.write_string(
+            0, 0, _("Leakage report — %s", self.company.name), fmt["title"]
+        )
+        sheet.write_string(1, 0, _("Jobs done from"))
         sheet.write_datetime(1, 1, board.date_from, fmt["date"])
-        sheet.write(1, 2, _("to"))
+        sheet.write_string(1, 2, _("to"))
         sheet.write_datetime(1, 3, board.date_to, fmt["date"])
         kpis = board._kpi_values()
         labels = [
@@ -122,7 +128,7 @@ class LeakageWorkbook:
             ("sla_compliance", _("SLA compliance (%)"), "pct"),
         ]
         for row, (key, label, kind) in enumerate(labels, start=3):
-            sheet.write(row, 0, label)
+            sheet.write_string(row, 0, label)
             sheet.write_number(row, 1, kpis[key] or 0.0, fmt[kind])
         start = len(labels) + 5
         Exception_ = self.env["workshop.leakage.exception"]

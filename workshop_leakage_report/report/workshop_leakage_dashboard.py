@@ -55,6 +55,31 @@ class WorkshopLeakageDashboard(models.TransientModel):
     sla_compliance = fields.Float(string="SLA Compliance (%)", compute="_compute_kpis")
 
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        boards = super().create(vals_list)
+        boards._check_company_allowed(boards.company_id)
+        return boards
+
+    def write(self, vals):
+        if vals.get("company_id"):
+            self._check_company_allowed(
+                self.env["res.company"].browse(vals["company_id"])
+            )
+        return super().write(vals)
+
+    @api.model
+    def _check_company_allowed(self, companies):
+        """The figures are read with SQL per company: an overview of a company
+        the user is not in would show its figures. (The record rule checks the
+        records before a write, not the company they are moved to.)"""
+        if self.env.su:
+            return
+        if companies - self.env.user.company_ids:
+            raise AccessError(
+                _("You have no access to the leakage figures of this company.")
+            )
+
     def _check_access_values(self):
         if not (self.env.user.has_group(MANAGER) or self.env.user.has_group(BILLING)):
             raise AccessError(

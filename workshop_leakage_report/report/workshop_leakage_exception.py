@@ -28,7 +28,9 @@ class WorkshopLeakageException(models.Model):
     list price beyond the company threshold; contract periods due and not
     invoiced; done moves into or out of a consumption location without a job;
     consigned parts installed on finished jobs whose vendor bill is not posted
-    (open_case, value at cost).
+    (open_case, value at cost); cores charged on jobs and still not sent back
+    to the vendor after the grace days (core_not_returned, value = the vendor's
+    core credit at stake).
     """
 
     _name = "workshop.leakage.exception"
@@ -219,12 +221,67 @@ class WorkshopLeakageException(models.Model):
             now=utc_now(),
         )
 
+    def _select_core_returns(self):
+        """Core returns to the vendor still open (not done, not cancelled)
+        longer than the company's core grace days after they were prepared
+        (when the part with the core was issued): the vendor's core credit is
+        at stake. One row per open core return move; value at cost and at
+        risk = cores still to send x the vendor's core credit per unit: the
+        price of the core product at the return's vendor (vendor prices in the
+        company's currency, best sequence first, brought to the core's unit),
+        else the core product's cost."""
+        return SQL(
+            """
+            SELECT sm.id::bigint * %(slots)s + 5, 'core_not_returned', jl.job_id,
+                   sm.product_id, j.company_id, j.partner_id, j.user_id,
+                   j.job_type_id, NULL, NULL, sm.id, sm.create_date::date,
+                   c.currency_id, q.qty, 0, q.qty * credit.unit,
+                   q.qty * credit.unit
+              FROM stock_move sm
+              JOIN workshop_job_line jl ON jl.id = sm.workshop_core_line_id
+              JOIN workshop_job j ON j.id = jl.job_id
+              JOIN res_company c ON c.id = j.company_id
+              LEFT JOIN stock_picking sp ON sp.id = sm.picking_id
+              JOIN uom_uom mu ON mu.id = sm.product_uom
+              JOIN product_product pp ON pp.id = sm.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              JOIN uom_uom pu ON pu.id = pt.uom_id
+              LEFT JOIN uom_uom po ON po.id = pt.uom_po_id
+              CROSS JOIN LATERAL (
+                SELECT sm.product_uom_qty / mu.factor * pu.factor AS qty
+              ) q
+              CROSS JOIN LATERAL (
+                SELECT COALESCE(
+                         (SELECT si.price * COALESCE(po.factor, pu.factor)
+                                 / pu.factor
+                            FROM product_supplierinfo si
+                           WHERE si.partner_id = sp.partner_id
+                             AND si.product_tmpl_id = pt.id
+                             AND (si.product_id IS NULL OR si.product_id = pp.id)
+                             AND (si.company_id IS NULL
+                                  OR si.company_id = j.company_id)
+                             AND si.currency_id = c.currency_id
+                           ORDER BY si.sequence, si.min_qty, si.id
+                           LIMIT 1),
+                         (pp.standard_price ->> j.company_id::text)::numeric,
+                         0) AS unit
+              ) credit
+             WHERE sm.workshop_core_line_id IS NOT NULL
+               AND sm.state NOT IN ('done', 'cancel')
+               AND sm.create_date < %(now)s
+                   - make_interval(days => COALESCE(c.workshop_leak_core_days, 0))
+            """,
+            slots=KIND_SLOTS,
+            now=utc_now(),
+        )
+
     def _selects(self):
         selects = [
             self._select_reconciliation(),
             self._select_underpriced(),
             self._select_contracts(),
             self._select_no_job(),
+            self._select_core_returns(),
         ]
         # consignment is built in workshop_parts_control; read it where present
         if (

@@ -8,3 +8,9 @@ from . import test_access
 from . import test_billing_lag
 from . import test_reconciliation_truth
 from . import test_rpc_surface
+from . import test_ledgers
+from . import test_cron_isolation
+from . import test_core_returns
+from . import test_settings
+from . import test_multi_company
+from . import test_rpc_abuse

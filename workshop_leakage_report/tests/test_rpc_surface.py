@@ -14,7 +14,13 @@ PUBLIC_METHODS = {
     "stock.location": {"write"},
     "uom.uom": {"write"},
     "workshop.leakage.run": {"action_run_now", "action_open_exceptions"},
-    "workshop.leakage.dashboard": {"action_open_exceptions", "action_export_xlsx"},
+    # create / write: an overview only of the user's own companies
+    "workshop.leakage.dashboard": {
+        "create",
+        "write",
+        "action_open_exceptions",
+        "action_export_xlsx",
+    },
 }
 
 

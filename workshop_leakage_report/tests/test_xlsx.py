@@ -98,11 +98,59 @@ class TestXlsx(LeakageCommon):
         self.assertAlmostEqual(board.margin_per_job, 140.0 - 38.0)
 
     def test_export_downloads_an_attachment(self):
-        board = self._prepare()
-        action = board.with_user(self.manager).action_export_xlsx()
+        self._prepare()
+        # an overview is its creator's: the manager exports their own
+        board = (
+            self.env["workshop.leakage.dashboard"].with_user(self.manager).create({})
+        )
+        action = board.action_export_xlsx()
         self.assertEqual(action["type"], "ir.actions.act_url")
         attachment_id = int(action["url"].split("/")[3].split("?")[0])
         attachment = self.env["ir.attachment"].browse(attachment_id)
         self.assertTrue(attachment.name.endswith(".xlsx"))
         book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
         self.assertIn("Leaks by Job", book.sheetnames)
+
+    def test_names_that_look_like_formulas_stay_text(self):
+        hyperlink = '=HYPERLINK("http://x","y")'
+        customer = self.env["res.partner"].create(
+            {"name": hyperlink, "is_company": True}
+        )
+        product = self.env["product.product"].create(
+            {"name": "=1+1", "type": "service", "list_price": 30.0}
+        )
+        job = self._create_job([("fee", product, 1)], partner_id=customer.id)
+        job.scheduled_datetime = "2026-11-20 08:00:00"
+        job.action_schedule()
+        job.action_dispatch()
+        job.action_arrive()
+        job.resolution = "<p>Done.</p>"
+        job.action_done()
+        self._age_done(job, 5)
+        today = fields.Date.today()
+        board = self.env["workshop.leakage.dashboard"].create(
+            {"date_from": today - timedelta(days=30), "date_to": today}
+        )
+        self.env.flush_all()
+        # formulas kept as formulas: the cells as written, not their results
+        book = openpyxl.load_workbook(io.BytesIO(board._render_xlsx()))
+        found = {}
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.value in (hyperlink, "=1+1"):
+                        found.setdefault(cell.value, []).append(cell)
+                    if cell.data_type == "f":
+                        self.assertTrue(
+                            str(cell.value).startswith("=SUBTOTAL("),
+                            f"{sheet.title}!{cell.coordinate} is a formula: "
+                            f"{cell.value}",
+                        )
+        self.assertEqual(set(found), {hyperlink, "=1+1"})
+        for cells in found.values():
+            for cell in cells:
+                self.assertEqual(cell.data_type, "s", cell.coordinate)
+        leaks = book["Leaks by Job"]
+        row = next(r for r in leaks.iter_rows(min_row=2) if r[0].value == job.name)
+        self.assertEqual((row[2].value, row[2].data_type), ("=1+1", "s"))
+        self.assertEqual((row[3].value, row[3].data_type), (hyperlink, "s"))
