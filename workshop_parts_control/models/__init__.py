@@ -16,6 +16,7 @@ from . import workshop_job_line
 from . import workshop_job_consignment
 from . import workshop_job_core
 from . import workshop_job_margin
+from . import workshop_job_van
 from . import workshop_job_line_consignment
 from . import workshop_job_line_core
 from . import workshop_job_line_margin

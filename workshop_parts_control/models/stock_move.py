@@ -1,8 +1,12 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero
 
-from .stock_sync import as_stock_sync
+from .stock_sync import as_stock_sync, is_stock_sync
+
+# Links between a move and the job card that only this addon's code sets: a
+# move linked by hand to another job's line would put its parts on that job.
+SYSTEM_LINK_FIELDS = {"workshop_job_line_id", "workshop_core_line_id"}
 
 
 class StockMove(models.Model):
@@ -36,6 +40,71 @@ class StockMove(models.Model):
         help="The core charge whose old part (core) this move returns to the "
         "vendor.",
     )
+
+    # ------------------------------------------------------------------
+    # Links to the job card are the system's
+    # ------------------------------------------------------------------
+    def _workshop_may_link(self):
+        # sudo: our own code creating moves for the technician or the clerk
+        return self.env.su or is_stock_sync(self.env)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._workshop_may_link() and any(
+            SYSTEM_LINK_FIELDS & set(vals) for vals in vals_list
+        ):
+            raise UserError(_("Stock moves are linked to job lines when validated."))
+        moves = super().create(vals_list)
+        moves._workshop_check_job_links()
+        if not self.env.su:
+            # no parts put on a transfer of finished work (our own code checks
+            # the job before it opens a transfer as superuser)
+            moves.picking_id._workshop_check_job_takes_parts()
+        return moves
+
+    def write(self, vals):
+        if not self._workshop_may_link():
+            changed = {
+                fname
+                for fname in SYSTEM_LINK_FIELDS
+                | {"workshop_request_id", "workshop_job_id"}
+                if fname in vals
+                and any(
+                    move[fname] != move[fname].browse(vals[fname] or ())
+                    for move in self
+                )
+            }
+            if changed:
+                raise UserError(
+                    _(
+                        "A stock move keeps the job card, job line and parts "
+                        "request it was made for: make a new transfer of the "
+                        "other job instead."
+                    )
+                )
+        res = super().write(vals)
+        if {"picking_id", "workshop_request_id", "workshop_job_id"} & set(vals):
+            self._workshop_check_job_links()
+        return res
+
+    def _workshop_check_job_links(self):
+        """A move belongs to the job of its transfer, and so does the parts
+        request it fulfils."""
+        wrong = self.filtered(
+            lambda m: m.workshop_job_id != m.picking_id.workshop_job_id
+            or (
+                m.workshop_request_id
+                and m.workshop_request_id.sudo().job_id != m.workshop_job_id
+            )
+        )
+        if wrong:
+            raise UserError(
+                _(
+                    "%(product)s: the move, its transfer and its parts request "
+                    "must belong to the same job card.",
+                    product=wrong[0].product_id.display_name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Which moves are parts moves
@@ -142,7 +211,10 @@ class StockMove(models.Model):
                         )
                     )
                 continue
-            job._workshop_check_can_receive_parts()
+            if move in issues:
+                job._workshop_check_can_issue_parts()
+            else:
+                job._workshop_check_can_receive_parts()
             if move in issues and move.product_id.tracking != "none":
                 missing = move.move_line_ids.filtered(
                     lambda ml: not ml.lot_id and not ml.lot_name and ml.quantity
@@ -264,7 +336,7 @@ class StockMove(models.Model):
                 new_vals[key]["quantity"] += move._workshop_product_qty()
         for line in Line.create(list(new_vals.values())):
             by_key[(line.job_id, line.product_id)] = line
-        for move in todo:
+        for move in as_stock_sync(todo):
             move.workshop_job_line_id = by_key[(move.workshop_job_id, move.product_id)]
         Line.browse(self.workshop_job_line_id.ids)._workshop_sync_quantity()
 

@@ -44,13 +44,26 @@ class StockPicking(models.Model):
                         ", ".join(moved.mapped("name")),
                     )
                 )
-        return super().write(vals)
+        res = super().write(vals)
+        if {"workshop_job_id", "picking_type_id"} & set(vals):
+            self._workshop_check_job_takes_parts()
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
         pickings = super().create(vals_list)
-        pickings.workshop_job_id._workshop_check_can_receive_parts()
+        pickings._workshop_check_job_takes_parts()
         return pickings
+
+    def _workshop_check_job_takes_parts(self):
+        """Issues go to jobs whose work is open; returns (and core returns)
+        come from jobs not yet invoiced."""
+        for picking in self.filtered("workshop_job_id"):
+            job = picking.workshop_job_id
+            if picking.picking_type_id.workshop_operation == "issue":
+                job._workshop_check_can_issue_parts()
+            else:
+                job._workshop_check_can_receive_parts()
 
     def action_view_workshop_job(self):
         """Open the job card of the transfer."""

@@ -3,8 +3,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
 from odoo.addons.workshop_job_card.models.workshop_job import OPEN_STATES
+from odoo.addons.workshop_job_card.tools.privilege import grant
 
 OPEN_MOVE_STATES = ("draft", "waiting", "confirmed", "partially_available", "assigned")
+
+# Privilege of _apply_template: the stock-tracked parts of a job template become
+# parts requests instead of being refused as hand-typed part lines.
+TEMPLATE_TO_REQUEST = "workshop_parts_control.template_to_request"
 
 
 class WorkshopJob(models.Model):
@@ -68,6 +73,22 @@ class WorkshopJob(models.Model):
                     "returned from it.",
                     job=locked[0].name,
                     state=dict(self._fields["state"].selection)[locked[0].state],
+                )
+            )
+
+    def _workshop_check_can_issue_parts(self):
+        """Parts are issued only while the work is open. A finished job (done,
+        signed) still takes returns, until it is invoiced: a part found unused
+        after the work may go back to the shelf."""
+        self._workshop_check_can_receive_parts()
+        closed = self.filtered(lambda j: j.state not in OPEN_STATES)
+        if closed:
+            raise UserError(
+                _(
+                    "Job %(job)s is %(state)s: the work is finished, no more parts "
+                    "can be issued to it. Issue further parts to a new job card.",
+                    job=closed[0].name,
+                    state=dict(self._fields["state"].selection)[closed[0].state],
                 )
             )
 
@@ -195,9 +216,7 @@ class WorkshopJob(models.Model):
         # a job whose parts were already requested (the form's onchange) has its
         # template applied: do not request the parts twice
         jobs = self.filtered(lambda j: not j.workshop_request_ids)
-        return super(
-            WorkshopJob, jobs.with_context(workshop_template_to_request=True)
-        )._apply_template()
+        return super(WorkshopJob, grant(jobs, TEMPLATE_TO_REQUEST))._apply_template()
 
     @api.onchange("template_id")
     def _onchange_template_id(self):
@@ -246,7 +265,7 @@ class WorkshopJob(models.Model):
         """The job's open parts issue transfer (from ``location`` when given),
         created when ``create`` and there is none."""
         self.ensure_one()
-        self._workshop_check_can_receive_parts()
+        self._workshop_check_can_issue_parts()
         warehouse = self.workshop_warehouse_id
         if not warehouse.workshop_issue_type_id:
             raise UserError(
@@ -348,53 +367,3 @@ class WorkshopJob(models.Model):
                     note=_("Count the shelf and correct the stock: %s", summary),
                     user_id=user.id,
                 )
-
-    # ------------------------------------------------------------------
-    # Van stock
-    # ------------------------------------------------------------------
-    def action_workshop_van_issue(self, product_id, quantity=1.0, lot_id=False):
-        """A technician of the job issues a part from their own van to it, on
-        site: still a parts issue transfer, validated at once."""
-        self.ensure_one()
-        user = self.env.user
-        if user not in self.technician_ids:
-            raise AccessError(
-                _("Only a technician of %s issues parts to it.", self.name)
-            )
-        van = self.env["stock.location"].search(
-            [
-                ("workshop_van_user_id", "=", user.id),
-                ("company_id", "=", self.company_id.id),
-            ],
-            limit=1,
-        )
-        if not van:
-            raise UserError(_("You have no van stock location."))
-        product = self.env["product.product"].browse(product_id)
-        # sudo: technicians have no stock rights; the rule (own van, own job) is
-        # checked above and the issue goes through the same validated moves
-        picking = self.sudo()._workshop_get_issue_picking(create=True, location=van)
-        move = (
-            self.env["stock.move"]
-            .sudo()
-            .create(
-                {
-                    "name": product.display_name,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom_qty": quantity,
-                    "product_uom": product.uom_id.id,
-                    "location_id": van.id,
-                    "location_dest_id": picking.location_dest_id.id,
-                    "company_id": self.company_id.id,
-                }
-            )
-        )
-        move._action_confirm()
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].sudo().create(
-            dict(move._prepare_move_line_vals(quantity=quantity), lot_id=lot_id)
-        )
-        move.picked = True
-        picking.with_context(skip_backorder=True).button_validate()
-        return True

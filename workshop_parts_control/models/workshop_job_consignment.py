@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import _, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import float_is_zero
+from odoo.tools import SQL, float_is_zero
 
 # The work is closed: what is on the job now is installed on the asset.
 INSTALLED_STATES = ("done", "signed", "invoiced")
@@ -95,6 +95,7 @@ class WorkshopJob(models.Model):
     def _workshop_get_consignment_bill(self, company, owner):
         """The owner's draft consignment bill in ``company``, created when
         there is none (vendors are paid in one bill per period, not per job)."""
+        self._workshop_lock_consignment_vendor(owner)
         # sudo: whoever closes the job (a technician) prepares the vendor bill
         # as a consequence of stock; nobody gets billing rights from it
         Move = self.env["account.move"].sudo().with_company(company)
@@ -110,6 +111,22 @@ class WorkshopJob(models.Model):
         )
         return bill or Move.with_context(default_move_type="in_invoice").create(
             self._workshop_prepare_consignment_bill_vals(company, owner)
+        )
+
+    def _workshop_lock_consignment_vendor(self, owner):
+        """Serialise the search-or-create of ``owner``'s draft consignment bill:
+        two jobs of one vendor closed at once must share one bill.
+
+        A ``FOR UPDATE`` lock is not enough under REPEATABLE READ: the second
+        transaction would wait, then search with its old snapshot, miss the
+        first one's new bill and create another. Writing the vendor's row (a
+        no-op update) makes the second one fail with a serialization error
+        instead, which Odoo replays against the committed bill."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET write_date = write_date WHERE id = %s",
+                owner.id,
+            )
         )
 
     def _workshop_prepare_consignment_bill_vals(self, company, owner):

@@ -3,8 +3,10 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare
 
 from odoo.addons.workshop_job_card.models.workshop_job import MANAGER
+from odoo.addons.workshop_job_card.tools.privilege import is_granted
 
 from .stock_sync import as_stock_sync, is_stock_sync
+from .workshop_job import TEMPLATE_TO_REQUEST
 
 # What stock decides on a part line: nobody types these.
 STOCK_FIELDS = {
@@ -14,6 +16,20 @@ STOCK_FIELDS = {
     "kind",
     "job_id",
     "workshop_is_stock_line",
+}
+# What stock moves compute on a line (stored, so a plain write would store a
+# hand-typed value): written by nobody, only recomputed.
+STOCK_FACT_FIELDS = {
+    "workshop_move_ids",
+    "workshop_qty_issued",
+    "workshop_qty_returned",
+    "workshop_lot_ids",
+    "workshop_qty_consigned",
+    "workshop_consignment_owner_ids",
+    "workshop_consignment_bill_line_ids",
+    "workshop_core_line_ids",
+    "workshop_core_move_ids",
+    "workshop_core_qty_returned",
 }
 
 
@@ -147,6 +163,22 @@ class WorkshopJobLine(models.Model):
             job = self.job_id
         return job._workshop_is_stock_part(kind, product)
 
+    def _workshop_check_stock_facts(self, fnames):
+        """Refuse setting what only stock transfers decide."""
+        facts = STOCK_FACT_FIELDS & set(fnames)
+        if facts and not is_stock_sync(self.env):
+            raise UserError(
+                _(
+                    "%(fields)s of a job line follow its parts transfers: they "
+                    "cannot be set by hand. Issue or return the parts instead.",
+                    fields=", ".join(
+                        sorted(
+                            self._fields[f]._description_string(self.env) for f in facts
+                        )
+                    ),
+                )
+            )
+
     def _workshop_refuse_hand_part(self, product):
         raise UserError(
             _(
@@ -163,13 +195,14 @@ class WorkshopJobLine(models.Model):
             return super().create(vals_list)
         to_request = []
         for vals in list(vals_list):
+            self._workshop_check_stock_facts(vals)
             if vals.get("workshop_is_stock_line") or vals.get(
                 "workshop_warranty_state"
             ):
                 raise UserError(_("Only stock transfers create stock part lines."))
             if not self.browse()._workshop_is_stock_controlled(vals):
                 continue
-            if not self.env.context.get("workshop_template_to_request"):
+            if not is_granted(self.env, TEMPLATE_TO_REQUEST):
                 self._workshop_refuse_hand_part(
                     self.env["product.product"].browse(vals.get("product_id"))
                 )
@@ -189,6 +222,7 @@ class WorkshopJobLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._workshop_check_stock_facts(vals)
         if not is_stock_sync(self.env):
             if STOCK_FIELDS & set(vals):
                 for line in self:

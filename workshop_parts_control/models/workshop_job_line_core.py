@@ -188,9 +188,6 @@ class WorkshopJobLine(models.Model):
             if job.company_id.workshop_core_credit_policy != "credit":
                 continue
             if job.state == "invoiced":
-                # the notification writes the portal token, which the invoiced
-                # job's lock would refuse: it is no billing data
-                job.sudo().with_context(workshop_transition=True)._portal_ensure_token()
                 # sudo: the clerk validating the core return may not write the job
                 job.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",

@@ -3,6 +3,9 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 URGENCY = [("0", "Normal"), ("1", "Urgent"), ("2", "Vehicle Off Road")]
+# What the stock moves of a request decide (stored computes a plain write
+# would overwrite) and who asked: nobody sets these by hand.
+SYSTEM_FIELDS = {"move_ids", "qty_issued", "state", "requested_by_id"}
 
 
 class WorkshopPartRequest(models.Model):
@@ -100,16 +103,53 @@ class WorkshopPartRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            # the author is who creates the request (its default)
+            self._check_system_fields(
+                {
+                    fname: value
+                    for fname, value in vals.items()
+                    if not (fname == "requested_by_id" and value == self.env.uid)
+                }
+            )
         requests = super().create(vals_list)
         requests.job_id._workshop_check_can_request_parts()
         requests._add_to_issue_pickings()
         return requests
 
     def write(self, vals):
+        self._check_system_fields(vals)
+        if "job_id" in vals and any(r.job_id.id != vals["job_id"] for r in self):
+            raise UserError(
+                _(
+                    "A parts request stays on its job card: cancel it and request "
+                    "the part on the other job."
+                )
+            )
+        changes_parts = {"product_id", "product_uom_qty", "product_uom_id"} & set(vals)
+        if changes_parts:
+            self.job_id._workshop_check_can_request_parts()
         res = super().write(vals)
-        if {"product_id", "product_uom_qty", "product_uom_id"} & set(vals):
+        if changes_parts:
             self._update_open_moves()
         return res
+
+    @api.model
+    def _check_system_fields(self, vals):
+        fnames = SYSTEM_FIELDS & set(vals)
+        if fnames:
+            raise UserError(
+                _(
+                    "%(fields)s of a parts request follow its stock moves and its "
+                    "author: they cannot be set by hand.",
+                    fields=", ".join(
+                        sorted(
+                            self._fields[f]._description_string(self.env)
+                            for f in fnames
+                        )
+                    ),
+                )
+            )
 
     def _add_to_issue_pickings(self):
         """Put each request on its job's open parts issue transfer (created when

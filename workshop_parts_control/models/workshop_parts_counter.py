@@ -170,6 +170,7 @@ class WorkshopPartsCounter(models.AbstractModel):
             raise UserError(_("That is not a job's parts transfer."))
         if picking.state in ("done", "cancel"):
             raise UserError(_("Transfer %s is closed.", picking.name))
+        picking._workshop_check_job_takes_parts()
         return picking
 
     @api.model

@@ -178,6 +178,49 @@ class TestPartsConcurrency(BaseCase):
             self.assertEqual(self._stock_truth(env, job_ids[0], product_id), (1, 1))
             self.assertEqual(self._stock_truth(env, job_ids[1], product_id), (0, 0))
 
+    def test_two_jobs_of_one_vendor_closed_at_once_share_one_draft_bill(self):
+        wh_id, product_id, job_ids, _p = self._fixtures(on_hand=1, jobs=2)
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            # only the vendor's parts on the shelf
+            cr.execute(SQL("DELETE FROM stock_quant WHERE product_id = %s", product_id))
+            # the cleanup removes partners named after the race's customer
+            vendor = env["res.partner"].create(
+                {"name": f"Race customer {self.tag} (vendor)"}
+            )
+            stock = env["stock.warehouse"].browse(wh_id).lot_stock_id
+            env["stock.quant"]._update_available_quantity(
+                env["product.product"].browse(product_id), stock, 2, owner_id=vendor
+            )
+            for job_id in job_ids:
+                self._validate(env, self._new_issue(env, job_id, product_id, 1))
+            env["workshop.job"].browse(job_ids).resolution = "<p>Fitted.</p>"
+            cr.commit()  # pylint: disable=invalid-commit
+            vendor_id = vendor.id
+
+        def close(env, job_id):
+            env["workshop.job"].browse(job_id).action_done()
+            env.flush_all()
+
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            cr1.execute("SELECT 1")
+            cr2.execute("SELECT 1")
+            close(self._env(cr1), job_ids[0])
+            cr1.commit()  # pylint: disable=invalid-commit
+            with self.assertRaises(CONFLICT):
+                close(self._env(cr2), job_ids[1])
+            cr2.rollback()
+        # the loser is replayed (as Odoo's RPC layer does) on fresh data
+        with self.registry.cursor() as cr:
+            close(self._env(cr), job_ids[1])
+            cr.commit()  # pylint: disable=invalid-commit
+        with self.registry.cursor() as cr:
+            bills = self._env(cr)["account.move"].search(
+                [("partner_id", "=", vendor_id), ("move_type", "=", "in_invoice")]
+            )
+            self.assertEqual(bills.mapped("state"), ["draft"])
+            self.assertEqual(sorted(bills.invoice_line_ids.mapped("quantity")), [1, 1])
+
     # ------------------------------------------------------------------
     def _cleanup(self):
         if not (self.job_ids or self.product_ids):
@@ -188,6 +231,9 @@ class TestPartsConcurrency(BaseCase):
                 tuple(self.product_ids) or (0,),
             )
             queries = [
+                # consignment bills of the jobs' parts (their lines cascade)
+                "DELETE FROM account_move WHERE id IN (SELECT move_id FROM "
+                "account_move_line WHERE product_id IN %(p)s)",
                 "DELETE FROM stock_move_line WHERE product_id IN %(p)s",
                 "DELETE FROM stock_move WHERE product_id IN %(p)s",
                 "DELETE FROM stock_quant WHERE product_id IN %(p)s",

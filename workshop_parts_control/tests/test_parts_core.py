@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import PartsCommon
 
@@ -170,6 +170,48 @@ class TestPartsCore(PartsCommon):
         arch = views["views"]["form"]["arch"]
         for field in ("workshop_has_core", "workshop_core_product_id"):
             self.assertIn(field, arch)
+
+    def test_core_settings_written_through_the_variant(self):
+        """The variant form and a CSV import of variants set the core like the
+        product form does (and meet the same rule)."""
+        core = self.env["product.product"].create(
+            {"name": "Starter core", "type": "consu", "is_storable": False}
+        )
+        with Form(self.env["product.product"]) as form:
+            form.name = "Starter motor 12V"
+            form.is_storable = True
+            form.workshop_has_core = True
+            form.workshop_core_product_id = core
+            form.workshop_core_charge = 40.0
+        variant = form.record
+        self.assertEqual(variant.product_tmpl_id.workshop_core_product_id, core)
+        self.assertEqual(variant.product_tmpl_id.workshop_core_charge, 40.0)
+        variant.write({"workshop_core_charge": 55.0})
+        self.assertEqual(variant.product_tmpl_id.workshop_core_charge, 55.0)
+        with self.assertRaises(ValidationError):
+            variant.write({"workshop_core_product_id": variant.id})
+        result = self.env["product.product"].load(
+            [
+                "name",
+                "is_storable",
+                "workshop_has_core",
+                "workshop_core_product_id/.id",
+                "workshop_core_charge",
+            ],
+            [["Starter motor 24V", "True", "True", str(core.id), "65"]],
+        )
+        self.assertFalse(result["messages"])
+        imported = self.env["product.product"].browse(result["ids"])
+        self.assertEqual(
+            (imported.workshop_has_core, imported.workshop_core_product_id),
+            (True, core),
+        )
+        self.assertEqual(imported.product_tmpl_id.workshop_core_charge, 65.0)
+        result = self.env["product.product"].load(
+            ["name", "is_storable", "workshop_has_core"],
+            [["Starter motor 48V", "True", "True"]],
+        )
+        self.assertFalse(result["ids"], "a core without core product is refused")
 
     def test_core_product_must_be_goods_without_stock(self):
         with self.assertRaises(ValidationError):

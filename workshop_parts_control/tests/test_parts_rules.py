@@ -67,6 +67,12 @@ class TestPartsRules(PartsCommon):
             self.env["stock.quant"].with_context(
                 workshop_stock_sync=True
             )._update_available_quantity(self.oil, self.consumption, 5)
+        # the template's door (a typed part becomes a request) is no key either
+        with self.assertRaisesRegex(UserError, "stock-tracked part"):
+            self.env["workshop.job.line"].with_context(
+                workshop_template_to_request=True
+            ).create({"job_id": job.id, "kind": "part", "product_id": self.oil.id})
+        self.assertFalse(job.workshop_request_ids)
 
     def test_move_into_consumption_without_job_refused(self):
         move = self.env["stock.move"].create(
@@ -209,6 +215,28 @@ class TestPartsRules(PartsCommon):
         with self.assertRaisesRegex(UserError, "Invoiced"):
             job.with_user(self.clerk).action_workshop_return_parts()
 
+    def test_issue_to_done_or_signed_job_refused_returns_allowed(self):
+        job = self._open_job(resolution="<p>x</p>")
+        self._issue(job, {self.oil: 2})
+        job.action_done()
+        ptype = self.warehouse.workshop_issue_type_id
+        counter = self.env["workshop.parts.counter"].with_user(self.clerk)
+        with self.assertRaisesRegex(UserError, "work is finished"):
+            job._workshop_get_issue_picking(create=True)
+        with self.assertRaisesRegex(UserError, "work is finished"):
+            self.env["stock.picking"].create(job._workshop_prepare_picking_vals(ptype))
+        with self.assertRaisesRegex(UserError, "closed"):
+            self._request(job, self.oil, 1)
+        # a part found unused after the work goes back to the shelf
+        self._return(job, {self.oil: 1})
+        self.assertEqual(self._part_line(job, self.oil).quantity, 1)
+        job.action_sign(signature=self._signature(), signed_by="Sam")
+        with self.assertRaisesRegex(UserError, "work is finished"):
+            counter.scan_job(job.barcode)
+        self._return(job, {self.oil: 1})
+        self.assertEqual(self._part_line(job, self.oil).quantity, 0)
+        self.assertEqual(self._on_hand(self.oil), 100)
+
     def test_cancel_with_issued_parts_refused(self):
         job = self._open_job()
         self._issue(job, {self.belt: 1})
@@ -231,27 +259,23 @@ class TestPartsRules(PartsCommon):
     def test_invoicing_refused_with_unissued_reserved_parts(self):
         job = self._open_job()
         self._issue(job, {self.oil: 1})
+        picking = job._workshop_get_issue_picking(create=True)
         job.resolution = "<p>x</p>"
         job.action_done()
-        # the clerk reserves more for the job after it was closed
-        ptype = self.warehouse.workshop_issue_type_id
-        picking = self.env["stock.picking"].create(
-            dict(
-                job._workshop_prepare_picking_vals(ptype),
-                move_ids=[
-                    Command.create(
-                        {
-                            "name": "x",
-                            "product_id": self.belt.id,
-                            "product_uom_qty": 1,
-                            "product_uom": self.belt.uom_id.id,
-                            "location_id": self.stock.id,
-                            "location_dest_id": self.consumption.id,
-                        }
-                    )
-                ],
-            )
-        )
+        move_vals = {
+            "name": "x",
+            "picking_id": picking.id,
+            "product_id": self.belt.id,
+            "product_uom_qty": 1,
+            "product_uom": self.belt.uom_id.id,
+            "location_id": self.stock.id,
+            "location_dest_id": self.consumption.id,
+        }
+        # the clerk cannot reserve more for the job after it was closed...
+        with self.assertRaisesRegex(UserError, "work is finished"):
+            self.env["stock.move"].with_user(self.clerk).create(move_vals)
+        # ...but data from before that rule may still hold such a reservation
+        self.env["stock.move"].create(move_vals)
         picking.action_confirm()
         picking.action_assign()
         self.assertTrue(job.has_invoice_exception)

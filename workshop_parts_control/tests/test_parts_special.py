@@ -64,6 +64,30 @@ class TestPartsSpecial(PartsCommon):
         with self.assertRaises(UserError):
             self.env["stock.picking"].create(vals)
 
+    def test_other_company_user_cannot_change_a_request(self):
+        job = self._open_job()
+        request = self._request(job, self.belt, 1)
+        other = self.env["res.company"].create({"name": "Other Workshop Ltd"})
+        user_b = new_test_user(
+            self.env,
+            login="ws_b_coord",
+            company_id=other.id,
+            company_ids=[other.id],
+            groups="workshop_parts_control.group_workshop_parts_clerk,"
+            "workshop_job_card.group_workshop_coordinator",
+        )
+        as_b = request.with_user(user_b)
+        for call in (
+            lambda r: r.write({"product_uom_qty": 3}),
+            lambda r: r.write({"note": "mine now"}),
+            lambda r: r.action_cancel(),
+            lambda r: r.unlink(),
+        ):
+            with self.assertRaises(AccessError):
+                call(as_b)
+        self.assertEqual((request.product_uom_qty, request.state), (1, "reserved"))
+        self.assertFalse(request.note)
+
     def test_technician_issues_from_own_van_only(self):
         van = self.env["stock.location"].create(
             {

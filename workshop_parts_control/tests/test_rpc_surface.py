@@ -11,6 +11,7 @@ from .common import PartsCommon
 # indexes and Odoo refuses it over RPC.
 PUBLIC_METHODS = {
     "stock.picking": {"write", "action_view_workshop_job", "create"},
+    "stock.move": {"write", "create"},
     "stock.quant": {"write", "create"},
     "workshop.job": {
         "action_cancel",
