@@ -117,16 +117,24 @@ class TestJobRpcAbuse(RpcCallsMixin, WorkshopCommon, HttpCase):
 
     def test_timelog_rollup_key_does_not_unlock_a_billed_line(self):
         job = self._invoiced_job()
-        labour = job.line_ids.filtered(lambda line: line.kind == "labour")
+        invoice = job.invoice_ids
+        # credit the labour only: the job re-opens, its parts stay billed
+        refund = invoice._reverse_moves()
+        refund.invoice_line_ids.filtered(
+            lambda aml: aml.product_id != self.labour
+        ).unlink()
+        refund.action_post()
+        self.assertEqual(job.state, "signed")
+        pads = job.line_ids.filtered(lambda line: line.product_id == self.part_pads)
         self._attempt(
             "user",
             self.coordinator,
-            labour,
+            pads,
             "write",
-            labour.ids,
+            pads.ids,
             {"quantity": 0.5},
             context=FORMER_KEYS,
-            snapshot=lambda: labour.quantity,
+            snapshot=lambda: pads.quantity,
         )
 
     # ------------------------------------------------------------------
