@@ -2,7 +2,7 @@
     "name": "Workshop Contract Billing",
     "summary": "Service contracts that invoice themselves: recurring fees per "
     "period or per asset, prorated, never billed twice",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Field Service",
     "license": "LGPL-3",
     "author": "Workshop Billing",

@@ -8,8 +8,12 @@ is recorded on the invoice in the same transaction as the queued email.
 
 from datetime import timedelta
 
-from odoo import api, fields, models
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
 from odoo.tools import split_every
+
+from .cron_guard import run_batch_guarded
 
 # kind -> (field recording the sending, mail template)
 REMINDERS = {
@@ -86,10 +90,30 @@ class AccountMove(models.Model):
                 )
                 for ids in split_every(batch_size, moves.ids):
                     batch = self.with_company(company).browse(ids)
-                    queued += batch._send_workshop_payment_reminder(kind)
+                    # one bad invoice (a broken contact, a template error) is
+                    # noted on it and skipped; the others get their reminder
+                    queued += sum(
+                        run_batch_guarded(
+                            batch,
+                            lambda moves, k=kind: moves._send_workshop_payment_reminder(
+                                k
+                            ),
+                            lambda move, error: move._workshop_reminder_failed(error),
+                        )
+                    )
                     if can_commit:
                         self.env.cr.commit()  # pylint: disable=invalid-commit
         return queued
+
+    def _workshop_reminder_failed(self, error):
+        """Note on the invoice that its payment reminder could not be sent."""
+        self.ensure_one()
+        with self.env.cr.savepoint():
+            self.message_post(
+                body=Markup("<p>%s</p>") % _("Payment reminder not sent: %s", error),
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _send_workshop_payment_reminder(self, kind):
         """Queue the ``kind`` reminder to each invoice's contact that has an

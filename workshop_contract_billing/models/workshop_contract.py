@@ -1,10 +1,23 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+
+from odoo.addons.workshop_job_card.tools.field_rights import FieldRight
+from odoo.addons.workshop_job_card.tools.privilege import grant
 
 from .periods import INTERVAL_MONTHS, iter_periods, period_anchor
 
 COORDINATOR = "workshop_job_card.group_workshop_coordinator"
+MANAGER = "workshop_job_card.group_workshop_manager"
 BILLING = "account.group_account_invoice"
+# privileges only this addon's code grants (tools/privilege.py of the job card):
+# the workflow writing a contract's state, a termination writing its fields
+TRANSITION = "workshop_contract_billing.transition"
+TERMINATION = "workshop_contract_billing.termination"
+# a start further back than this many months bills a year of catch-up at once:
+# the user confirms it on the contract first
+BACKDATING_MONTHS = 12
 
 STATES = [
     ("draft", "Draft"),
@@ -28,9 +41,16 @@ BILLABLE_STATES = ("active", "to_renew")
 class WorkshopContract(models.Model):
     _name = "workshop.contract"
     _description = "Workshop Service Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "workshop.field.rights.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    # nobody sets these by write (RPC, import, any context): only the actions,
+    # which check their rights and dates, hold the privilege
+    _workshop_field_rights = {
+        "state": FieldRight(privilege=TRANSITION),
+        "termination_date": FieldRight(privilege=TERMINATION),
+        "termination_reason": FieldRight(privilege=TERMINATION),
+    }
 
     # ------------------------------------------------------------------
     # Parties and commercial terms
@@ -132,6 +152,13 @@ class WorkshopContract(models.Model):
         "mid-period is prorated by day. From the start date: every period starts on "
         "the contract's start day (Jan 31, Feb 28, Mar 31…).",
     )
+    is_backdating_confirmed = fields.Boolean(
+        string="Bill Past Periods",
+        copy=False,
+        tracking=True,
+        help="The contract starts more than 12 months ago: activating it bills "
+        "every period since the start at once. Tick to confirm.",
+    )
     auto_post = fields.Boolean(
         string="Post Invoices",
         default=True,
@@ -227,6 +254,7 @@ class WorkshopContract(models.Model):
         "invoicing_mode",
         "period_alignment",
         "period_ids.period_start",
+        "period_ids.is_released",
     )
     def _compute_next_invoice_date(self):
         for contract in self:
@@ -260,9 +288,9 @@ class WorkshopContract(models.Model):
 
     def _billed_starts(self):
         return set(
-            self.period_ids.filtered(lambda p: p.kind == "invoice").mapped(
-                "period_start"
-            )
+            self.period_ids.filtered(
+                lambda p: p.kind == "invoice" and not p.is_released
+            ).mapped("period_start")
         )
 
     def _first_unbilled_period(self):
@@ -320,10 +348,6 @@ class WorkshopContract(models.Model):
     }
 
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("workshop_contract_transition"):
-            raise UserError(
-                _("The state of a contract changes only through its buttons.")
-            )
         if self.LOCKED_WHEN_BILLED & set(vals) and self.period_ids:
             raise UserError(
                 _(
@@ -332,7 +356,10 @@ class WorkshopContract(models.Model):
                     ", ".join(self.filtered("period_ids").mapped("name")),
                 )
             )
-        return super().write(vals)
+        res = super().write(vals)
+        if {"date_start", "is_backdating_confirmed"} & set(vals):
+            self.filtered(lambda c: c.state in BILLABLE_STATES)._check_backdating()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -346,6 +373,38 @@ class WorkshopContract(models.Model):
         if not self.env.su and not self.env.user.has_group(group):
             raise AccessError(_("You are not allowed to do this on service contracts."))
 
+    def _check_billing_rights(self):
+        """Billing rights: an invoicing user of accounting, or a workshop
+        manager (the contracts' manager group)."""
+        user = self.env.user
+        if not self.env.su and not (user.has_group(BILLING) or user.has_group(MANAGER)):
+            raise AccessError(
+                _(
+                    "Only invoicing users and workshop managers can change what a "
+                    "service contract bills."
+                )
+            )
+
+    def _check_backdating(self):
+        """A start more than 12 months back bills a year or more at once: the
+        contract must say it was meant."""
+        limit = fields.Date.context_today(self) - relativedelta(
+            months=BACKDATING_MONTHS
+        )
+        unconfirmed = self.filtered(
+            lambda c: c.date_start < limit and not c.is_backdating_confirmed
+        )
+        if unconfirmed:
+            raise UserError(
+                _(
+                    "Contract %(names)s starts more than %(months)s months ago: "
+                    "activating it bills every period since. Tick 'Bill Past "
+                    "Periods' to confirm, or correct the start date.",
+                    names=", ".join(unconfirmed.mapped("name")),
+                    months=BACKDATING_MONTHS,
+                )
+            )
+
     def _transition(self, action):
         sources, target = TRANSITIONS[action]
         wrong = self.filtered(lambda c: c.state not in sources)
@@ -357,11 +416,14 @@ class WorkshopContract(models.Model):
                     target=dict(STATES)[target],
                 )
             )
-        self.with_context(workshop_contract_transition=True).write({"state": target})
+        grant(self, TRANSITION).write({"state": target})
 
     def action_activate(self):
-        """Start billing the contract."""
+        """Start billing the contract (a start more than 12 months back needs
+        'Bill Past Periods' ticked)."""
         self._check_rights()
+        self._check_billing_rights()
+        self._check_backdating()
         for contract in self:
             if not contract.line_ids:
                 raise UserError(
@@ -373,6 +435,7 @@ class WorkshopContract(models.Model):
     def action_draft(self):
         """Back to draft, only while nothing has been billed."""
         self._check_rights()
+        self._check_billing_rights()
         if self.period_ids:
             raise UserError(_("A contract that has billed periods cannot go back."))
         self._transition("draft")

@@ -18,22 +18,15 @@ of analytic distribution models. About 10 SQL queries an invoice, against some
 import logging
 
 from markupsafe import Markup
-from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .workshop_contract import BILLABLE_STATES, BILLING
+from .cron_guard import CONCURRENT_ERRORS, run_batch_guarded
+from .workshop_contract import BILLABLE_STATES
 
 _logger = logging.getLogger(__name__)
-
-# a concurrent run billed (or is billing) the same contract: not an error of it
-CONCURRENT_ERRORS = (
-    pg_errors.SerializationFailure,
-    pg_errors.LockNotAvailable,
-    pg_errors.UniqueViolation,
-)
 
 
 class WorkshopContract(models.Model):
@@ -48,7 +41,7 @@ class WorkshopContract(models.Model):
         """Bill every period of these contracts that is due today, missed ones
         included. Safe to repeat: a period is billed once, a second call bills
         nothing and says when the next period is due."""
-        self._check_rights(BILLING)
+        self._check_billing_rights()
         idle = self.filtered(lambda c: c.state not in BILLABLE_STATES)
         if idle:
             raise UserError(
@@ -191,31 +184,16 @@ class WorkshopContract(models.Model):
     def _bill_batch(self, date_ref):
         """Bill these locked contracts together; when that fails, one by one, so
         that a bad contract is recorded and skipped without its neighbours."""
-        try:
-            with self.env.cr.savepoint():
-                self._recurring_create_invoices(date_ref)
-                self.filtered("billing_error").billing_error = False
-            return
-        except Exception:  # pylint: disable=broad-except
-            if len(self) == 1:
-                self._bill_one(date_ref)
-                return
-            _logger.info("contract batch failed, billing its contracts one by one")
-        for contract in self:
-            contract._bill_one(date_ref)
+        run_batch_guarded(
+            self,
+            lambda contracts: contracts._bill_now(date_ref),
+            lambda contract, error: contract._record_billing_error(error),
+        )
 
-    def _bill_one(self, date_ref):
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                self._recurring_create_invoices(date_ref)
-                if self.billing_error:
-                    self.billing_error = False
-        except CONCURRENT_ERRORS:
-            _logger.info("contract %s is billed by a concurrent run", self.id)
-        except Exception as error:  # pylint: disable=broad-except
-            _logger.warning("contract %s not billed: %s", self.name, error)
-            self._record_billing_error(error)
+    def _bill_now(self, date_ref):
+        moves = self._recurring_create_invoices(date_ref)
+        self.filtered("billing_error").billing_error = False
+        return moves
 
     def _record_billing_error(self, error):
         """Keep the failure on the contract and ask its manager to act (once)."""
@@ -223,13 +201,20 @@ class WorkshopContract(models.Model):
         message = _("Automatic billing failed: %s", error)
         with self.env.cr.savepoint():
             self.billing_error = message
+        self._record_cron_failure(_("Contract billing failed"), message)
+
+    def _record_cron_failure(self, summary, message):
+        """Show a scheduled action's failure on this contract: a warning
+        activity for its account manager (one open at a time)."""
+        self.ensure_one()
+        with self.env.cr.savepoint():
             activity_type = self.env.ref("mail.mail_activity_data_warning")
             if not self.activity_ids.filtered(
                 lambda a: a.activity_type_id == activity_type
             ):
                 self.activity_schedule(
                     activity_type_id=activity_type.id,
-                    summary=_("Contract billing failed"),
+                    summary=summary,
                     note=Markup("<p>%s</p>") % message,
                     user_id=(self.user_id or self.env.ref("base.user_admin")).id,
                 )
@@ -250,19 +235,37 @@ class WorkshopContract(models.Model):
             for period in contract._get_due_periods(date_ref)
         ]
         Move = self.env["account.move"]
+        extras = self._plan_invoice_extras(todo, date_ref)
+        # a period whose invoice would have no line is not billed: it stays due
+        todo = [
+            (contract, period, vals)
+            for contract, period in todo
+            if (
+                vals := contract._prepare_invoice_vals(
+                    period, **extras.get(contract._period_key(period), {})
+                )
+            )["invoice_line_ids"]
+        ]
         if not todo:
             return Move
-        rows = self.env["workshop.contract.period"].create(
-            [contract._prepare_period_vals(period) for contract, period in todo]
+        # sudo: the ledger is written by the engine only (no group may write
+        # it); these rows are the periods this (checked) call bills
+        rows = (
+            self.env["workshop.contract.period"]
+            .sudo()
+            .create(
+                [
+                    contract._prepare_period_vals(period)
+                    for contract, period, _vals in todo
+                ]
+            )
         )
         self.write({"last_billed_datetime": fields.Datetime.now()})
         rows.flush_recordset()
         moves = Move
         by_company = {}
-        for row, (contract, period) in zip(rows, todo, strict=True):
-            vals = contract._prepare_invoice_vals(period)
-            if vals["invoice_line_ids"]:
-                by_company.setdefault(contract.company_id, []).append((row, vals))
+        for row, (contract, _period, vals) in zip(rows, todo, strict=True):
+            by_company.setdefault(contract.company_id, []).append((row, vals))
         for company, items in by_company.items():
             if not self._analytic_models_apply(company):
                 # what each line's compute would find, without one search a line
@@ -367,9 +370,23 @@ class WorkshopContract(models.Model):
             "billed_to": period.billed_to,
         }
 
-    def _prepare_invoice_vals(self, period):
-        """Values of the invoice of ``period`` (a ``periods.Period``). A plain
-        dict, no side effects."""
+    def _period_key(self, period):
+        """What tells a period of this contract from the others of a run (a
+        top-up shares its start with the part billed before)."""
+        self.ensure_one()
+        return (self.id, period.start, period.billed_from)
+
+    def _plan_invoice_extras(self, todo, date_ref):
+        """{``_period_key``: keyword arguments of
+        ``_prepare_invoice_vals``} for the (contract, period) pairs ``todo``
+        billed on ``date_ref``: what else goes on those invoices (the SLA adds
+        its service credits). Empty here."""
+        return {}
+
+    def _prepare_invoice_vals(self, period, **extras):
+        """Values of the invoice of ``period`` (a ``periods.Period``); ``extras``
+        are what ``_plan_invoice_extras`` planned on it. A plain dict, no side
+        effects."""
         self.ensure_one()
         segments = self.covered_asset_ids._segments(period)
         line_vals = [

@@ -83,15 +83,33 @@ class WorkshopContractCredit(models.Model):
         for credit in self:
             credit.display_name = f"{credit.job_id.name} – {kinds.get(credit.kind)}"
 
-    @api.depends("move_line_ids.parent_state", "move_line_ids.price_subtotal")
+    @api.depends(
+        "move_line_ids.parent_state",
+        "move_line_ids.price_subtotal",
+        "move_line_ids.move_id.move_type",
+    )
     def _compute_move_line_id(self):
         for credit in self:
-            line = credit.move_line_ids.filtered(
-                lambda li: li.parent_state != "cancel"
-            )[:1]
+            given, taken_back = credit._given_and_taken_back()
+            # applied while more live invoices carry it than credit notes took
+            # it back: the newest of them holds it
+            line = given[-1:] if len(given) > len(taken_back) else given.browse()
             credit.move_line_id = line
             credit.amount = -line.price_subtotal if line else 0.0
             credit.state = "applied" if line else "pending"
+
+    def _given_and_taken_back(self):
+        """(lines of live invoices carrying this credit, oldest first; lines of
+        posted credit notes reversing one of them)."""
+        self.ensure_one()
+        lines = self.move_line_ids.sorted("id")
+        given = lines.filtered(
+            lambda li: li.parent_state != "cancel" and li.move_type == "out_invoice"
+        )
+        taken_back = lines.filtered(
+            lambda li: li.parent_state == "posted" and li.move_type == "out_refund"
+        )
+        return given, taken_back
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_pending(self):

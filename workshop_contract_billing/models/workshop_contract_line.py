@@ -98,6 +98,19 @@ class WorkshopContractLine(models.Model):
             count = len(line.contract_id.covered_asset_ids._active_on(today))
             line.price_subtotal = line.quantity * line._amount_for_count(count)
 
+    @api.constrains("price_unit", "quantity")
+    def _check_amounts(self):
+        for line in self:
+            if line.price_unit < 0 or line.quantity < 0:
+                raise ValidationError(
+                    _(
+                        "Contract line %s: price and quantity cannot be negative "
+                        "(a discount for an SLA breach is a service credit; end "
+                        "the contract early with Terminate).",
+                        line.name or line.product_id.display_name,
+                    )
+                )
+
     @api.constrains("kind", "tier_ids")
     def _check_tiers(self):
         for line in self.filtered(lambda li: li.kind == "tiered"):
@@ -185,6 +198,9 @@ class WorkshopContractLineTier(models.Model):
     line_id = fields.Many2one(
         "workshop.contract.line", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(
+        related="line_id.company_id", store=True, precompute=True, index=True
+    )
     min_assets = fields.Integer(
         string="From Assets",
         required=True,
@@ -194,6 +210,18 @@ class WorkshopContractLineTier(models.Model):
     price_unit = fields.Float(
         string="Price per Asset", digits="Product Price", required=True
     )
+
+    @api.constrains("price_unit", "min_assets")
+    def _check_tier(self):
+        for tier in self:
+            if tier.price_unit < 0 or tier.min_assets < 1:
+                raise ValidationError(
+                    _(
+                        "Price tiers of %s: a price cannot be negative and a tier "
+                        "starts at one asset or more.",
+                        tier.line_id.name or tier.line_id.product_id.display_name,
+                    )
+                )
 
     _sql_constraints = [
         (

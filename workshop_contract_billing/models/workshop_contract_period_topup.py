@@ -30,7 +30,7 @@ class WorkshopContract(models.Model):
         """Periods billed up to an earlier end date that the current end date
         (after a renewal) runs past, and whose rest is not billed yet."""
         self.ensure_one()
-        rows = self.period_ids
+        rows = self.period_ids.filtered(lambda r: not r.is_released)
         topped = {r.period_start for r in rows if r.kind == "topup"}
         result = []
         for row in rows:
@@ -68,7 +68,7 @@ class WorkshopContract(models.Model):
             vals["kind"] = "topup"
         return vals
 
-    @api.depends("period_ids.billed_to", "period_ids.kind")
+    @api.depends("period_ids.billed_to", "period_ids.kind", "period_ids.is_released")
     def _compute_next_invoice_date(self):
         res = super()._compute_next_invoice_date()
         for contract in self:

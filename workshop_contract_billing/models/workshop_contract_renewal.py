@@ -17,9 +17,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_round, format_date, split_every
 from odoo.tools.misc import formatLang
 
+from odoo.addons.workshop_job_card.tools.privilege import is_granted
+
+from .cron_guard import CONCURRENT_ERRORS, run_guarded
 from .periods import ONE_DAY
-from .workshop_contract import BILLABLE_STATES, BILLING
-from .workshop_contract_billing import CONCURRENT_ERRORS
+from .workshop_contract import BILLABLE_STATES, TERMINATION
 
 _logger = logging.getLogger(__name__)
 
@@ -133,12 +135,12 @@ class WorkshopContract(models.Model):
     def write(self, vals):
         # shortening a contract below what was billed would leave money on the
         # customer's invoices for days not served: that is a termination
-        if vals.get("date_end") and not self.env.context.get(
-            "workshop_contract_termination"
-        ):
+        if vals.get("date_end") and not is_granted(self.env, TERMINATION):
             new_end = fields.Date.to_date(vals["date_end"])
             billed = self.period_ids.filtered(
-                lambda p: p.kind != "credit" and p.billed_to > new_end
+                lambda p: p.kind != "credit"
+                and not p.is_released
+                and p.billed_to > new_end
             )
             if billed:
                 raise UserError(
@@ -159,7 +161,7 @@ class WorkshopContract(models.Model):
         """Renew these contracts now by their renewal term (prices indexed); what
         the ending term owes is billed first."""
         self._check_rights()
-        self._check_rights(BILLING)
+        self._check_billing_rights()
         wrong = self.filtered(
             lambda c: c.state not in BILLABLE_STATES
             or not c.date_end
@@ -214,17 +216,12 @@ class WorkshopContract(models.Model):
         """Run one step on one contract in a savepoint: a failure is recorded on
         the contract and does not stop its neighbours."""
         self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                getattr(self, method)(date_ref)
-            return 1
-        except CONCURRENT_ERRORS:
-            _logger.info("contract %s is handled by a concurrent run", self.id)
-            return 0
-        except Exception as error:  # pylint: disable=broad-except
-            _logger.warning("contract %s: %s failed: %s", self.name, method, error)
-            self._record_billing_error(error)
-            return 0
+        done = run_guarded(
+            self,
+            lambda: getattr(self, method)(date_ref) or True,
+            self._record_billing_error,
+        )
+        return 1 if done else 0
 
     def _lock_skip_locked(self):
         """These contracts' rows that no other transaction holds, locked."""

@@ -6,11 +6,12 @@ import logging
 from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
-from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
+from .cron_guard import run_guarded
 from .periods import Period, period_anchor, period_bounds, period_index
 from .workshop_contract import BILLABLE_STATES
 
@@ -79,6 +80,22 @@ class WorkshopContract(models.Model):
         index=True,
         help="A period ended with fewer done preventive visits than promised.",
     )
+
+    @api.constrains("coverage_labour_hours", "coverage_parts_amount", "visit_lead_days")
+    def _check_service_terms(self):
+        for contract in self:
+            if (
+                contract.coverage_labour_hours < 0
+                or contract.coverage_parts_amount < 0
+                or contract.visit_lead_days < 0
+            ):
+                raise ValidationError(
+                    _(
+                        "Contract %s: covered hours, covered parts amount and "
+                        "visit lead days cannot be negative (0: no limit).",
+                        contract.display_name,
+                    )
+                )
 
     @api.depends("allowance_ids.is_shortfall")
     def _compute_has_visit_shortfall(self):
@@ -159,18 +176,19 @@ class WorkshopContract(models.Model):
         can_commit = self._can_commit()
         created = self.env["workshop.job"]
         for contract in contracts:
-            try:
-                with self.env.cr.savepoint():
-                    created |= contract._generate_visit_jobs(date_ref)
-            except pg_errors.UniqueViolation:
-                # a concurrent run created this contract's visits first
-                _logger.info("visits of contract %s created concurrently", contract.id)
-            except Exception as error:  # pylint: disable=broad-except
-                # one bad contract (a template of another company…) must not
-                # keep the others from getting their visits
-                _logger.warning(
-                    "visits of contract %s not created: %s", contract.name, error
+            # one bad contract (a template of another company…) must not keep
+            # the others from getting their visits
+            created |= (
+                run_guarded(
+                    contract,
+                    lambda c=contract: c._generate_visit_jobs(date_ref),
+                    lambda error, c=contract: c._record_cron_failure(
+                        _("Preventive visits not created"),
+                        _("Preventive visits not created: %s", error),
+                    ),
                 )
+                or self.env["workshop.job"]
+            )
             if can_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         # ended contracts too: their last periods are counted once

@@ -173,45 +173,44 @@ class WorkshopContract(models.Model):
                         "reached_datetime": when or False,
                     }
                 )
-        return Credit.create(vals_list)
+        # sudo: the credit ledger is written by the engine only (no group may
+        # write it); these are the breaches just found
+        return Credit.sudo().create(vals_list).with_env(self.env)
 
     # ------------------------------------------------------------------
     # Billing hooks
     # ------------------------------------------------------------------
     def _recurring_create_invoices(self, date_ref):
-        """Record the breaches up to the billing day, then bill with every
-        pending credit of a contract planned on its first due period."""
+        """Record the breaches up to the billing day, then bill (every pending
+        credit of a contract goes on its first due period)."""
         self._sla_record_breaches(self._sla_cutoff(date_ref))
+        return super()._recurring_create_invoices(date_ref)
+
+    def _plan_invoice_extras(self, todo, date_ref):
+        """Every pending credit of a contract is planned on its first due
+        period (passed to ``_prepare_invoice_vals`` as ``sla_credits``)."""
+        extras = super()._plan_invoice_extras(todo, date_ref)
+        contracts = self.browse({contract.id for contract, _period in todo})
         pending = self.env["workshop.contract.credit"].search(
-            [("contract_id", "in", self.ids), ("state", "=", "pending")],
+            [("contract_id", "in", contracts.ids), ("state", "=", "pending")],
             order="deadline, id",
         )
-        plan = []
-        for contract in self:
+        if not pending:
+            return extras
+        planned = set()
+        for contract, period in todo:
+            if contract.id in planned:
+                continue
             sla_credits = pending.filtered(lambda c, k=contract: c.contract_id == k)
-            periods = sla_credits and contract._get_due_periods(date_ref)
-            if periods:
-                plan.append((contract.id, periods[0].start, tuple(sla_credits.ids)))
-        if not plan:
-            return super()._recurring_create_invoices(date_ref)
-        # a tuple: the context must stay hashable
-        contracts = self.with_context(workshop_sla_credit_plan=tuple(plan))
-        moves = super(WorkshopContract, contracts)._recurring_create_invoices(date_ref)
-        return moves.with_env(self.env)
+            if sla_credits:
+                planned.add(contract.id)
+                key = contract._period_key(period)
+                extras[key] = dict(extras.get(key, {}), sla_credits=sla_credits)
+        return extras
 
-    def _sla_planned_credits(self, period):
-        """The credits planned on this contract's invoice for ``period``."""
-        self.ensure_one()
-        for contract_id, start, credit_ids in self.env.context.get(
-            "workshop_sla_credit_plan", ()
-        ):
-            if contract_id == self.id and start == period.start:
-                return self.env["workshop.contract.credit"].browse(credit_ids)
-        return self.env["workshop.contract.credit"]
-
-    def _prepare_invoice_vals(self, period):
-        vals = super()._prepare_invoice_vals(period)
-        sla_credits = self._sla_planned_credits(period)
+    def _prepare_invoice_vals(self, period, sla_credits=None, **extras):
+        """``sla_credits``: the service credits to deduct on this invoice."""
+        vals = super()._prepare_invoice_vals(period, **extras)
         fee_lines = [
             cmd[2]
             for cmd in vals["invoice_line_ids"]

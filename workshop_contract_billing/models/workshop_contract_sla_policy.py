@@ -204,6 +204,9 @@ class WorkshopContractSlaPolicyLine(models.Model):
     policy_id = fields.Many2one(
         "workshop.contract.sla.policy", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(
+        related="policy_id.company_id", store=True, precompute=True, index=True
+    )
     priority = fields.Selection(PRIORITIES, required=True)
     response_hours = fields.Float(required=True)
     resolution_hours = fields.Float(required=True)

@@ -13,8 +13,10 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from odoo.addons.workshop_job_card.tools.privilege import grant
+
 from .periods import ONE_DAY, Period
-from .workshop_contract import BILLABLE_STATES, BILLING
+from .workshop_contract import BILLABLE_STATES, TERMINATION
 
 
 class WorkshopContract(models.Model):
@@ -39,7 +41,7 @@ class WorkshopContract(models.Model):
         settled by the daily cron the day after. Settling credits what was
         billed beyond the date and bills what is still owed, once."""
         self._check_rights()
-        self._check_rights(BILLING)
+        self._check_billing_rights()
         # the wizard opens without touching the contracts: check they are writable
         self.check_access("write")
         if not termination_date:
@@ -49,7 +51,7 @@ class WorkshopContract(models.Model):
             raise UserError(_("Give a reason for the termination."))
         self._check_can_terminate(termination_date)
         self._lock_for_billing()
-        self.with_context(workshop_contract_termination=True).write(
+        grant(self, TERMINATION).write(
             {
                 "termination_date": termination_date,
                 "termination_reason": reason.strip(),
@@ -137,14 +139,15 @@ class WorkshopContract(models.Model):
         yet, grouped as {period_start: rows}."""
         self.ensure_one()
         credited = set(
-            self.period_ids.filtered(lambda p: p.kind == "credit").mapped(
-                "period_start"
-            )
+            self.period_ids.filtered(
+                lambda p: p.kind == "credit" and not p.is_released
+            ).mapped("period_start")
         )
         groups = {}
         for row in self.period_ids:
             if (
                 row.kind != "credit"
+                and not row.is_released
                 and row.billed_to > end
                 and row.move_id
                 and row.move_id.state != "cancel"
@@ -160,23 +163,6 @@ class WorkshopContract(models.Model):
         self.ensure_one()
         Move = self.env["account.move"]
         groups = self._get_periods_to_credit(end)
-        if not groups:
-            return Move
-        # ledger first: a concurrent settlement fails here, before any credit note
-        credit_rows = self.env["workshop.contract.period"].create(
-            [
-                {
-                    "contract_id": self.id,
-                    "kind": "credit",
-                    "period_start": start,
-                    "period_end": rows[0].period_end,
-                    "billed_from": max(min(rows.mapped("billed_from")), end + ONE_DAY),
-                    "billed_to": max(rows.mapped("billed_to")),
-                }
-                for start, rows in sorted(groups.items())
-            ]
-        )
-        credit_rows.flush_recordset()
         line_vals = [
             vals
             for rows in groups.values()
@@ -184,7 +170,29 @@ class WorkshopContract(models.Model):
             for vals in self._prepare_credit_line_vals(row, end)
         ]
         if not line_vals:
-            return Move
+            return Move  # nothing to credit: no period is recorded as credited
+        # ledger first: a concurrent settlement fails here, before any credit note
+        # (sudo: the ledger is written by the engine only, no group may write it)
+        credit_rows = (
+            self.env["workshop.contract.period"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "contract_id": self.id,
+                        "kind": "credit",
+                        "period_start": start,
+                        "period_end": rows[0].period_end,
+                        "billed_from": max(
+                            min(rows.mapped("billed_from")), end + ONE_DAY
+                        ),
+                        "billed_to": max(rows.mapped("billed_to")),
+                    }
+                    for start, rows in sorted(groups.items())
+                ]
+            )
+        )
+        credit_rows.flush_recordset()
         credit = Move.with_company(self.company_id).create(
             self._prepare_credit_note_vals(groups, date_ref, line_vals)
         )

@@ -15,6 +15,16 @@ from odoo.addons.workshop_job_card.models.workshop_job import BILLABLE_STATES
 PLAN_KEY = "workshop_coverage_plan"
 
 
+class CoveragePlan(tuple):
+    """((job line id, covered quantity), …) planned by ``_create_invoices``.
+
+    The plan reaches ``_prepare_invoice_line_vals_list`` through the job card's
+    invoicing chain (which this addon does not own) in the context, so it must be
+    a value no RPC client can send: only an instance of this class counts (JSON
+    has tuples and lists, never this type). A plain key would let any caller
+    price its lines at zero."""
+
+
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 
@@ -30,7 +40,11 @@ class WorkshopJob(models.Model):
         covered = covered._filter_invoiceable(auto=auto) & covered
         plan = covered._plan_coverage()
         jobs = self.with_context(
-            **{PLAN_KEY: tuple((line_id, v["quantity"]) for line_id, v in plan.items())}
+            **{
+                PLAN_KEY: CoveragePlan(
+                    (line_id, v["quantity"]) for line_id, v in plan.items()
+                )
+            }
         )
         moves = super(WorkshopJob, jobs)._create_invoices(grouped=grouped, auto=auto)
         moves = self.env["account.move"].browse(moves.ids)
@@ -99,14 +113,22 @@ class WorkshopJob(models.Model):
                     billing_round=line.job_id.billing_round,
                 )
             )
-        return self.env["workshop.contract.usage"].create(vals_list)
+        # sudo: the coverage ledger is written by the engine only (no group may
+        # write it); these rows are what the invoices just created consumed
+        return (
+            self.env["workshop.contract.usage"]
+            .sudo()
+            .create(vals_list)
+            .with_env(self.env)
+        )
 
     # ------------------------------------------------------------------
     # Invoice values
     # ------------------------------------------------------------------
     def _prepare_invoice_line_vals_list(self):
         vals_list = super()._prepare_invoice_line_vals_list()
-        plan = dict(self.env.context.get(PLAN_KEY) or ())
+        plan = self.env.context.get(PLAN_KEY)
+        plan = dict(plan) if isinstance(plan, CoveragePlan) else {}
         if not plan or not self.contract_id:
             return vals_list
         contract = self.contract_id

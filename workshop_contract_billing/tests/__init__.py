@@ -14,3 +14,6 @@ from . import test_contract_coverage_concurrency
 from . import test_contract_coverage_queries
 from . import test_contract_lifecycle_reliability
 from . import test_rpc_surface
+from . import test_invoice_release
+from . import test_api_rules
+from . import test_rpc_abuse

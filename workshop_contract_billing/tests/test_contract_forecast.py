@@ -98,7 +98,9 @@ class TestContractForecast(ContractCommon):
     def test_draft_and_ended_contracts_are_not_forecast(self):
         draft = self._contract(activate=False)
         ended = self._contract(
-            date_start=self._d("2025-01-01"), date_end=self._d("2025-12-31")
+            date_start=self._d("2025-01-01"),
+            date_end=self._d("2025-12-31"),
+            is_backdating_confirmed=True,
         )
         self._run_cron("2026-01-01")
         self.assertFalse(self._forecast(draft))

@@ -10,7 +10,12 @@ from .common import ContractCommon
 # reviewed for its own rights checks (RELIABILITY.md, test 11). init() only builds
 # indexes and Odoo refuses it over RPC.
 PUBLIC_METHODS = {
-    "account.move": {"action_view_workshop_contract", "unlink", "button_draft"},
+    "account.move": {
+        "action_view_workshop_contract",
+        "button_cancel",
+        "button_draft",
+        "unlink",
+    },
     "workshop.contract": {
         "action_activate",
         "action_check_sla_breaches",

@@ -287,14 +287,38 @@ class TestSlaCredit(ContractCommon):
         february.button_draft()
         february.button_cancel()
         self.assertEqual(credit.state, "pending")
+        # February's period was released with its invoice: billed again first,
+        # and the credit goes on that first invoice of the run
+        february_again, march = self._bill("2026-03-01").sorted("invoice_date")
+        self.assertEqual(february_again.invoice_date, self._d("2026-02-01"))
+        self.assertEqual(credit.move_id, february_again)
+        self.assertEqual(february_again.amount_untaxed, 90.0)
+        self.assertEqual(march.amount_untaxed, 100.0)
+        # bringing the cancelled February back would bill it (and credit the
+        # customer) a second time: refused, nothing changes
+        with self.assertRaises(UserError):
+            february.button_draft()
+        self.assertEqual(february.state, "cancel")
+        self.assertEqual(credit.move_id, february_again)
+
+    def test_credit_note_on_the_invoice_gives_the_credit_back(self):
+        self._bill("2026-01-01")
+        self._closed_job(arrived_after=3, done_after=5)
+        february = self._bill("2026-02-01")
+        credit = self.contract.sla_credit_ids
+        self.assertEqual(credit.state, "applied")
+        # a partial credit note (the fee only) takes the service credit back too
+        refund = february._reverse_moves()
+        refund.invoice_line_ids.filtered(
+            lambda li: not li.workshop_contract_credit_id
+        ).price_unit = 50.0
+        refund.action_post()
+        self.assertEqual(credit.state, "pending")
         march = self._bill("2026-03-01")
         self.assertEqual(credit.move_id, march)
         self.assertEqual(march.amount_untaxed, 90.0)
-        # bringing February back does not credit the customer a second time
-        february.button_draft()
-        self.assertFalse(self._credit_lines(february))
-        self.assertEqual(february.amount_untaxed, 100.0)
-        self.assertEqual(credit.move_id, march)
+        # once: April carries no credit
+        self.assertFalse(self._credit_lines(self._bill("2026-04-01")))
 
     def test_failed_billing_keeps_nothing_and_the_rerun_credits_once(self):
         self._bill("2026-01-01")
