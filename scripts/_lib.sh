@@ -1,12 +1,14 @@
 # shellcheck shell=bash
 # Helpers shared by scripts/demo, scripts/test, scripts/bench and scripts/lint.
-# Source it; it does nothing on its own. Odoo itself is a prerequisite: these helpers
-# only check that it is importable and stop with a clear message when it is not.
+# Source it; it does nothing on its own. Odoo 18.0 Community is used from python3 when
+# python3 imports it; otherwise require_odoo installs it once into the project
+# virtualenv (.venv) from the official 18.0 source (see bootstrap_odoo). Every script
+# then runs Odoo and its tools with one interpreter, $PY.
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 export REPO_ROOT
 # odoo-bin sets the server's time zone to UTC before anything else; so do we, since we
-# start Odoo as `python3 -m odoo` (the same interpreter the prerequisite check uses).
+# start Odoo as `$PY -m odoo` (the interpreter require_odoo chose).
 export TZ=UTC
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
@@ -16,25 +18,319 @@ die() {
     exit 1
 }
 
-# --- Odoo ----------------------------------------------------------------------------
+# --- Python and Odoo -----------------------------------------------------------------
+# WORKSHOP_PYTHON (default python3): the interpreter to use when it imports Odoo 18,
+#   and to build the project virtualenv from when it does not (Python 3.10 to 3.12).
+# WORKSHOP_VENV (default .venv at the repo root, ignored by git): that virtualenv.
+# ODOO_SOURCE: what to install Odoo from: an Odoo 18.0 source tree (installed editable,
+#   in place), a source archive (.tar.gz, .zip, …) or an archive's URL. Default: the
+#   official nightly source archive, else a shallow clone of the official 18.0 branch.
+# WORKSHOP_BOOTSTRAP: 1 lets the scripts install Odoo (and, as root on Debian/Ubuntu,
+#   the system packages its requirements build against, and PostgreSQL); 0 forbids
+#   it. Default: 1, except under CI (CI set and not "false"), where a machine without
+#   Odoo or PostgreSQL is an error rather than a long download on every run.
+# WORKSHOP_VENV_SYSTEM_SITE_PACKAGES=1: create the virtualenv with
+#   --system-site-packages (it then reuses packages already installed; the bootstrap
+#   test uses it to run without network).
 
+PY="" # chosen once, by require_odoo or use_python
+WORKSHOP_VENV=${WORKSHOP_VENV:-$REPO_ROOT/.venv}
+case "$WORKSHOP_VENV" in /*) ;; *) WORKSHOP_VENV=$PWD/$WORKSHOP_VENV ;; esac
+ODOO_CHECK='import odoo, odoo.release; assert odoo.release.version_info[0] == 18'
+ODOO_ARCHIVE_URL=https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz
+ODOO_GIT_URL=https://github.com/odoo/odoo
+ODOO_GIT_BRANCH=18.0
+# What Odoo's requirements.txt builds against on Debian/Ubuntu (python-ldap, psycopg2).
+ODOO_DEB_PACKAGES=(libldap2-dev libsasl2-dev libpq-dev build-essential python3-dev)
+
+odoo_importable() { "$1" -c "$ODOO_CHECK" >/dev/null 2>&1; }
+
+# The interpreter named by WORKSHOP_PYTHON (default python3), as a path.
+base_python() {
+    local name=${WORKSHOP_PYTHON:-python3}
+    command -v "$name" 2>/dev/null ||
+        die "$name not found (Debian/Ubuntu: apt-get install python3 python3-venv)"
+}
+
+bootstrap_allowed() {
+    case "${WORKSHOP_BOOTSTRAP:-}" in
+    1 | yes | true) return 0 ;;
+    0 | no | false) return 1 ;;
+    "") ;;
+    *) die "WORKSHOP_BOOTSTRAP must be 1 or 0 (it is '$WORKSHOP_BOOTSTRAP')" ;;
+    esac
+    ! in_ci
+}
+
+# Under CI: CI set to anything but empty, 0, false or no (CI services set CI=true).
+in_ci() {
+    case "${CI:-}" in
+    "" | 0 | false | False | FALSE | no) return 1 ;;
+    *) return 0 ;;
+    esac
+}
+
+# Choose $PY, installing Odoo 18.0 into the project virtualenv when no interpreter has
+# it: python3 (WORKSHOP_PYTHON) when it imports Odoo 18 (nothing else happens), else the
+# virtualenv, created and filled on the first run and reused afterwards.
 require_odoo() {
-    local check='import odoo, odoo.release; assert odoo.release.version_info[0] == 18'
-    if ! python3 -c "$check" >/dev/null 2>&1; then
-        die "prerequisite missing: Odoo 18.0 Community importable by python3.
-       \`python3 -c '$check'\` failed (python3 is $(command -v python3 || echo 'not found')).
-       Install Odoo 18.0 Community into this python3 (e.g. an editable install of
-       its source), then run this command again."
+    local base venv_py=$WORKSHOP_VENV/bin/python
+    base=$(base_python)
+    if odoo_importable "$base"; then
+        PY=$base
+        return 0
+    fi
+    if [ -x "$venv_py" ] && odoo_importable "$venv_py"; then
+        PY=$venv_py
+        return 0
+    fi
+    if ! bootstrap_allowed; then
+        local why=""
+        if in_ci && [ -z "${WORKSHOP_BOOTSTRAP:-}" ]; then
+            why="CI is set (CI=$CI): in CI the scripts do not download and install Odoo,
+       the machine must have it. "
+        fi
+        die "prerequisite missing: Odoo 18.0 Community, importable by $base
+       or installed in the project virtualenv $WORKSHOP_VENV.
+       ${why}Install Odoo 18.0 Community into python3 (e.g. an
+       editable install of its source), or set WORKSHOP_BOOTSTRAP=1 to let the
+       scripts install it into the project virtualenv."
+    fi
+    bootstrap_odoo "$base"
+    PY=$venv_py
+}
+
+# Choose $PY without installing anything (scripts/lint): python3 when it imports Odoo,
+# else the project virtualenv when it exists, else python3.
+use_python() {
+    local base
+    base=$(base_python)
+    PY=$base
+    if ! odoo_importable "$base" && [ -x "$WORKSHOP_VENV/bin/python" ]; then
+        PY=$WORKSHOP_VENV/bin/python
     fi
 }
 
-# Odoo started with the interpreter that passed require_odoo.
-odoo_run() { python3 -m odoo "$@"; }
+# bootstrap_odoo BASE_PYTHON: create the project virtualenv from BASE_PYTHON (when
+# missing) and install Odoo 18.0 Community into it: the system packages its
+# requirements build against, its requirements.txt, then Odoo itself (editable, from
+# the source tree odoo_source_tree gives). Safe to run again after a failure.
+bootstrap_odoo() {
+    local base=$1 venv=$WORKSHOP_VENV lock
+    local venv_py=$venv/bin/python
+    "$base" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' ||
+        die "Odoo 18.0 needs Python 3.10 to 3.12, and $base is $("$base" -V 2>&1).
+       Install one (Debian/Ubuntu: apt-get install python3.12 python3.12-venv
+       python3.12-dev) and run again with WORKSHOP_PYTHON=python3.12."
+    say "Odoo 18.0 is not importable by $base: installing it into the project virtualenv $venv (once; later runs reuse it)"
+    mkdir -p "$venv" || die "cannot create $venv"
+    # One bootstrap at a time (scripts/demo and scripts/test started together).
+    if command -v flock >/dev/null 2>&1; then
+        exec {lock}>"$venv/.bootstrap.lock"
+        flock "$lock"
+        if [ -x "$venv_py" ] && odoo_importable "$venv_py"; then
+            exec {lock}>&-
+            return 0
+        fi
+    fi
+    ensure_odoo_system_packages "$base"
+    if [ ! -x "$venv_py" ]; then
+        local args=()
+        if [ "${WORKSHOP_VENV_SYSTEM_SITE_PACKAGES:-0}" = 1 ]; then args+=(--system-site-packages); fi
+        say "creating the virtualenv $venv${args[*]:+ (${args[*]})}"
+        "$base" -m venv "${args[@]}" "$venv" || die "could not create the virtualenv $venv"
+    fi
+    odoo_source_tree "$base" "$venv/src"
+    local src=$ODOO_TREE
+    install_odoo_into_venv "$venv_py" "$src"
+    if ! odoo_importable "$venv_py"; then
+        die "Odoo was installed into $venv but \`$venv_py -c '$ODOO_CHECK'\` still fails."
+    fi
+    say "Odoo $("$venv_py" -c 'import odoo.release as r; print(r.version)') installed into $venv from $src"
+    if [ -n "${lock:-}" ]; then exec {lock}>&-; fi
+}
+
+# install_odoo_into_venv VENV_PYTHON SOURCE_TREE
+install_odoo_into_venv() {
+    local venv_py=$1 src=$2 venv
+    venv=$(dirname "$(dirname "$venv_py")")
+    # One of Odoo's pinned requirements does not build with setuptools 70 or later;
+    # PIP_CONSTRAINT reaches pip's isolated build environments too (a -c option would not).
+    local constraints=$venv/pip-constraints.txt
+    printf '%s\n' '# Written by scripts/_lib.sh for the Odoo 18.0 requirements.' 'setuptools<70' \
+        >"$constraints"
+    local pip=(env "PIP_CONSTRAINT=${PIP_CONSTRAINT:+$PIP_CONSTRAINT }$constraints"
+        "$venv_py" -m pip install --no-input)
+    if [ "$(id -u)" -eq 0 ]; then pip+=(--root-user-action=ignore); fi
+    say "installing setuptools and wheel into $venv"
+    "${pip[@]}" --quiet setuptools wheel || die "could not install setuptools and wheel into $venv"
+    say "installing Odoo's requirements ($src/requirements.txt): several minutes the first time"
+    "${pip[@]}" -r "$src/requirements.txt" 2>&1 |
+        { grep --line-buffered -vE '^(Ignoring |Requirement already satisfied)' || true; } >&2 ||
+        die "could not install Odoo's requirements ($src/requirements.txt) into $venv (see pip's output above)"
+    say "installing Odoo (editable) from $src"
+    "${pip[@]}" --quiet --no-build-isolation --no-deps -e "$src" >&2 ||
+        die "could not install Odoo from $src into $venv"
+}
+
+# The Debian/Ubuntu packages Odoo's requirements build against (and python3-venv when
+# BASE_PYTHON cannot create virtualenvs): installed with apt-get as root; otherwise
+# stop and say which to install. Elsewhere (no dpkg) pip reports what is missing.
+ensure_odoo_system_packages() {
+    local base=$1 pkgs=("${ODOO_DEB_PACKAGES[@]}") missing=() p
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    if ! "$base" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        pkgs+=("python$("$base" -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv")
+    fi
+    for p in "${pkgs[@]}"; do
+        deb_installed "$p" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then return 0; fi
+    apt_install "what Odoo's requirements build against" "${missing[@]}" ||
+        die "Odoo's requirements need these Debian/Ubuntu packages: ${missing[*]}
+       Install them (sudo apt-get install ${missing[*]}) and run this command again."
+}
+
+# deb_installed PACKAGE
+deb_installed() {
+    # shellcheck disable=SC2016 # ${Status} is dpkg-query's format, not a shell variable
+    [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+# apt_install WHAT PACKAGE...: install with apt-get when we may (root, apt-get,
+# WORKSHOP_BOOTSTRAP allowed); returns 1 when we may not, stops when apt-get fails.
+apt_install() {
+    local what=$1 out
+    shift
+    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && bootstrap_allowed || return 1
+    say "installing $what with apt-get: $*"
+    if ! out=$({ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } 2>&1); then
+        printf '%s\n' "$out" >&2
+        die "could not install with apt-get: $*"
+    fi
+}
+
+# odoo_source_tree BASE_PYTHON DIR: set ODOO_TREE to the Odoo 18.0 source tree to
+# install from.
+# ODOO_SOURCE a directory: that tree, as it is. Otherwise an archive (ODOO_SOURCE's
+# file or URL, else the official nightly archive, else a shallow clone of the official
+# branch) unpacked into DIR/odoo, kept there for the editable install and reused by a
+# later run that asks for the same source.
+odoo_source_tree() {
+    local base=$1 dir=$2 source=${ODOO_SOURCE:-}
+    local tree=$dir/odoo origin=$dir/odoo.origin
+    if [ -n "$source" ] && [ -d "$source" ]; then
+        tree=$(cd "$source" && pwd -P)
+        check_odoo_tree "$tree" "ODOO_SOURCE ($source)"
+        ODOO_TREE=$tree
+        return 0
+    fi
+    if [ -n "$source" ] && [ ! -f "$source" ] && ! [[ $source =~ ^https?:// ]]; then
+        die "ODOO_SOURCE ($source) is neither a directory, nor an archive file, nor an http(s) URL."
+    fi
+    local want=${source:-default}
+    if [ -d "$tree" ] && [ "$(cat "$origin" 2>/dev/null)" = "$want" ]; then
+        ODOO_TREE=$tree
+        return 0
+    fi
+    rm -rf "$tree" "$tree.tmp" "$origin"
+    mkdir -p "$dir" || die "cannot create $dir"
+    if [ -f "$source" ]; then
+        say "unpacking $source"
+        unpack_odoo_archive "$base" "$source" "$tree"
+    elif [ -n "$source" ]; then
+        download_odoo_archive "$base" "$source" "$dir" || die "could not download ODOO_SOURCE ($source)"
+    elif ! download_odoo_archive "$base" "$ODOO_ARCHIVE_URL" "$dir"; then
+        command -v git >/dev/null 2>&1 ||
+            die "could not download Odoo 18.0 ($ODOO_ARCHIVE_URL), and git is not installed
+       to clone $ODOO_GIT_URL instead. Download an Odoo 18.0 source archive or tree
+       yourself and name it in ODOO_SOURCE."
+        say "cloning $ODOO_GIT_URL (branch $ODOO_GIT_BRANCH, shallow) instead"
+        git clone --quiet --depth 1 --branch "$ODOO_GIT_BRANCH" "$ODOO_GIT_URL" "$tree.tmp" ||
+            die "could not download Odoo 18.0: neither $ODOO_ARCHIVE_URL
+       nor $ODOO_GIT_URL answered. Name a local Odoo 18.0 source tree or
+       archive in ODOO_SOURCE."
+        mv "$tree.tmp" "$tree" || die "cannot move $tree.tmp to $tree"
+    fi
+    check_odoo_tree "$tree" "${source:-the downloaded source}"
+    printf '%s\n' "$want" >"$origin"
+    ODOO_TREE=$tree
+}
+
+# download_odoo_archive BASE_PYTHON URL DIR: download URL and unpack it into DIR/odoo.
+download_odoo_archive() {
+    local base=$1 url=$2 dir=$3
+    local file=$dir/${url##*/}
+    file=${file%%\?*}
+    say "downloading $url (a few hundred MB)"
+    if command -v curl >/dev/null 2>&1; then
+        curl -fL --progress-bar --retry 3 --connect-timeout 30 -o "$file" "$url" || {
+            rm -f "$file"
+            return 1
+        }
+    else
+        "$base" - "$url" "$file" <<'PY' || { rm -f "$file"; return 1; }
+import shutil
+import sys
+import urllib.request
+
+with urllib.request.urlopen(sys.argv[1], timeout=60) as response:
+    with open(sys.argv[2], "wb") as out:
+        shutil.copyfileobj(response, out, 1 << 20)
+PY
+    fi
+    say "unpacking ${file##*/}"
+    unpack_odoo_archive "$base" "$file" "$dir/odoo"
+    rm -f "$file"
+}
+
+# unpack_odoo_archive BASE_PYTHON ARCHIVE TREE: unpack a .tar(.gz|.xz|.bz2) or .zip
+# source archive so that TREE is its top directory.
+unpack_odoo_archive() {
+    local base=$1 archive=$2 tree=$3
+    rm -rf "$tree.tmp"
+    "$base" - "$archive" "$tree.tmp" <<'PY' || die "could not unpack $archive"
+import sys
+import tarfile
+import zipfile
+
+archive, dest = sys.argv[1:]
+if zipfile.is_zipfile(archive):
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(dest)
+else:
+    with tarfile.open(archive) as t:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+, 3.12
+            t.extractall(dest, filter="data")
+        else:
+            t.extractall(dest)
+PY
+    local entries=("$tree.tmp"/*)
+    if [ ${#entries[@]} -eq 1 ] && [ -d "${entries[0]}" ]; then
+        mv "${entries[0]}" "$tree" && rm -rf "$tree.tmp"
+    else
+        mv "$tree.tmp" "$tree"
+    fi || die "could not unpack $archive into $tree"
+}
+
+# check_odoo_tree TREE WHAT: stop unless TREE is an Odoo 18.0 source tree.
+check_odoo_tree() {
+    local tree=$1 what=$2
+    if [ -f "$tree/requirements.txt" ] && { [ -f "$tree/setup.py" ] || [ -f "$tree/pyproject.toml" ]; } &&
+        grep -Eq '^version_info = \(18, 0,' "$tree/odoo/release.py" 2>/dev/null; then
+        return 0
+    fi
+    die "$what is not an Odoo 18.0 source tree: $tree should hold setup.py,
+       requirements.txt and odoo/release.py with version_info = (18, 0, …)."
+}
+
+# Odoo started with the interpreter require_odoo chose.
+odoo_run() { "$PY" -m odoo "$@"; }
 
 # Names of the installable addons of the repo: every top-level directory holding a
 # __manifest__.py (one name a line, sorted).
 repo_addons() {
-    python3 - "$REPO_ROOT" <<'PY'
+    "$PY" - "$REPO_ROOT" <<'PY'
 import ast
 import sys
 from pathlib import Path
@@ -53,11 +349,11 @@ ensure_python_packages() {
     shift
     local mod missing=()
     for mod in "$@"; do
-        python3 -c "import $mod" >/dev/null 2>&1 || missing+=("$mod")
+        "$PY" -c "import $mod" >/dev/null 2>&1 || missing+=("$mod")
     done
     if [ ${#missing[@]} -eq 0 ]; then return 0; fi
     say "installing ${reqfile#"$REPO_ROOT"/} (missing: ${missing[*]})"
-    local out pip=(python3 -m pip install --quiet --no-input -r "$reqfile")
+    local out pip=("$PY" -m pip install --quiet --no-input -r "$reqfile")
     if [ "$(id -u)" -eq 0 ]; then pip+=(--root-user-action=ignore); fi
     if ! out=$("${pip[@]}" 2>&1); then
         if grep -q externally-managed-environment <<<"$out"; then
@@ -72,7 +368,7 @@ ensure_python_packages() {
 
 ensure_test_requirements() {
     local mods=(pytest pytest_odoo whool wheel xlsxwriter openpyxl websocket)
-    python3 -c 'import tomllib' >/dev/null 2>&1 || mods+=(tomli) # Python 3.10
+    "$PY" -c 'import tomllib' >/dev/null 2>&1 || mods+=(tomli) # Python 3.10
     ensure_python_packages "$REPO_ROOT/requirements.txt" "${mods[@]}"
 }
 
@@ -176,17 +472,30 @@ pg_die_no_server() {
        at a running server, then run this command again."
 }
 
+# Install PostgreSQL with apt-get when we may (root on Debian/Ubuntu, bootstrap
+# allowed: see WORKSHOP_BOOTSTRAP): the server for a local PGHOST, else the client
+# tools only. Returns 1 when we may not.
+install_postgresql() {
+    if pg_local; then
+        apt_install "PostgreSQL" postgresql
+    else
+        apt_install "the PostgreSQL client tools" postgresql-client
+    fi
+}
+
 ensure_postgres() {
     if ! command -v pg_isready >/dev/null 2>&1 || ! command -v psql >/dev/null 2>&1; then
-        die "prerequisite missing: the PostgreSQL client tools (psql, pg_isready).
+        install_postgresql ||
+            die "prerequisite missing: the PostgreSQL client tools (psql, pg_isready).
        Debian/Ubuntu: apt-get install postgresql (server and client)."
     fi
     if ! pg_isready -q; then
         pg_local || die "PostgreSQL at ${PGHOST}:${PGPORT:-5432} is not reachable (pg_isready failed)."
+        if [ -z "$(pg_newest_server_version)" ] && ! command -v postgres >/dev/null 2>&1; then
+            install_postgresql || pg_die_no_server
+        fi
         if command -v pg_lsclusters >/dev/null 2>&1; then
             pg_start_debian_cluster
-        elif [ -z "$(pg_newest_server_version)" ] && ! command -v postgres >/dev/null 2>&1; then
-            pg_die_no_server
         else
             die "PostgreSQL is not running and this is not a Debian-style install
        (no pg_ctlcluster): start your PostgreSQL server, or set PGHOST/PGPORT."
@@ -231,7 +540,7 @@ pg_database_exists() {
 # --- Odoo configuration and databases ------------------------------------------------
 
 free_port() {
-    python3 - "$1" <<'PY'
+    "$PY" - "$1" <<'PY'
 import socket
 import sys
 
@@ -325,7 +634,7 @@ run_pytest() {
     done
     if [ "$own_paths" -eq 1 ]; then defaults=(); fi
     local rc=0
-    python3 -m pytest -c "$REPO_ROOT/pytest.ini" --rootdir="$REPO_ROOT" \
+    "$PY" -m pytest -c "$REPO_ROOT/pytest.ini" --rootdir="$REPO_ROOT" \
         --odoo-config="$cfg" --odoo-database="$db" --odoo-http \
         "${defaults[@]}" "${user[@]}" || rc=$?
     if [ "$rc" -eq 5 ]; then
