@@ -19,17 +19,17 @@ class TestCronIsolation(LeakageCommon):
     def test_alerts_go_on_when_one_job_fails(self):
         bad, good = self._leaking_job(), self._leaking_job()
         Job = type(self.env["workshop.job"])
-        original = Job._workshop_schedule_leak_alert
+        original = Job.activity_schedule
 
-        def schedule(job, reasons):
-            res = original(job, reasons)
+        def schedule(job, *args, **kwargs):
+            res = original(job, *args, **kwargs)
             if job == bad:
                 # the alert just scheduled goes with the failure
                 raise ValueError("coordinator calendar unreachable")
             return res
 
         with patch.object(
-            Job, "_workshop_schedule_leak_alert", autospec=True, side_effect=schedule
+            Job, "activity_schedule", autospec=True, side_effect=schedule
         ):
             self.env["workshop.job"]._cron_workshop_leakage_alerts()
         alert = self.env.ref("workshop_leakage_report.mail_activity_type_leakage_alert")
