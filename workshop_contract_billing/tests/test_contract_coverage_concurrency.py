@@ -113,7 +113,7 @@ class TestConcurrentCoverage(TransactionCase):
                     for day in (10, 11)
                 ]
             )
-            jobs.with_context(workshop_transition=True).write({"state": "done"})
+            jobs._as_workflow().write({"state": "done"})
             assert jobs.contract_id == contract
             if with_allowance:
                 period = contract._period_of(jobs[0].service_date)

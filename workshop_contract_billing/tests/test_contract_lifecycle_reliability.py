@@ -13,6 +13,9 @@ from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.workshop_contract_billing.models.workshop_contract import TERMINATION
+from odoo.addons.workshop_job_card.tools.privilege import grant
+
 from .test_reliability import ENGINE, _delete_committed
 
 RENEWAL = "odoo.addons.workshop_contract_billing.models.workshop_contract_renewal"
@@ -103,7 +106,7 @@ class TestLifecycleOverlap(TransactionCase):
             )
             # scheduled termination after March 15: settled by the next runs
             contracts = env["workshop.contract"].browse(data["contracts"])
-            contracts.with_context(workshop_contract_termination=True).write(
+            grant(contracts, TERMINATION).write(
                 {
                     "termination_date": "2026-03-15",
                     "termination_reason": "Overlap test",

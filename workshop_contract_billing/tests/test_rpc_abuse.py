@@ -195,7 +195,7 @@ class TestRpcAbuse(RpcCallsMixin, ServiceCommon, HttpCase):
         transition = {"workshop_contract_transition": True}
         termination = {"workshop_contract_termination": True}
         ledgers = [
-            ("workshop.contract.period", self.period.id, {"is_released": True}),
+            ("workshop.contract.period", self.period.id, {"billed_to": "2026-01-20"}),
             ("workshop.contract.credit", self.sla_credit.id, {"deadline": TODAY}),
             ("workshop.contract.usage", self.usage.id, {"quantity": 0.0}),
             (
