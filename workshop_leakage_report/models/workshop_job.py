@@ -1,4 +1,5 @@
 from datetime import timedelta
+from functools import partial
 
 from markupsafe import Markup
 
@@ -26,18 +27,14 @@ class WorkshopJob(models.Model):
         and noted in its chatter, and the others go on."""
         for company in self.env["res.company"].search([]):
             jobs_env = self.with_company(company)
-            reasons = {}
-
-            def read_reasons(jobs_env=jobs_env, company=company, reasons=reasons):
-                reasons.update(jobs_env._workshop_leak_alert_reasons(company))
-
             # a company whose leaks cannot be read is logged and skipped; its
             # jobs' alerts come at the next run
-            run_isolated(
+            reasons = run_isolated(
                 self.env,
-                read_reasons,
+                partial(jobs_env._workshop_leak_alert_reasons, company),
                 lambda exc: None,
                 f"Leak alerts of company {company.name} ({company.id})",
+                default={},
             )
             jobs_env._workshop_schedule_leak_alerts(reasons)
             jobs_env._workshop_escalate_leak_alerts(company)

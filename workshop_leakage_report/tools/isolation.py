@@ -7,15 +7,14 @@ import logging
 _logger = logging.getLogger(__name__)
 
 
-def run_isolated(env, work, on_failure, label):
-    """Run ``work()`` in a savepoint of ``env``'s cursor. If it raises, roll
-    that savepoint back, log the error and call ``on_failure(exception)`` in a
-    savepoint of its own (a failure to record the failure is logged too).
-    Returns True when ``work`` succeeded."""
+def run_isolated(env, work, on_failure, label, default=None):
+    """Run ``work()`` in a savepoint of ``env``'s cursor and return its result.
+    If it raises, roll that savepoint back, log the error, call
+    ``on_failure(exception)`` in a savepoint of its own (a failure to record
+    the failure is logged too) and return ``default``."""
     try:
         with env.cr.savepoint():
-            work()
-        return True
+            return work()
     except Exception as exc:  # pylint: disable=broad-except
         _logger.exception("%s failed", label)
         try:
@@ -23,4 +22,4 @@ def run_isolated(env, work, on_failure, label):
                 on_failure(exc)
         except Exception:  # pylint: disable=broad-except
             _logger.exception("%s: could not record the failure", label)
-        return False
+        return default
