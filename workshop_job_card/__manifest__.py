@@ -24,6 +24,8 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/workshop_portal_templates.xml",
+        "views/workshop_job_arrival_views.xml",
+        "views/technician_app_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -35,6 +37,22 @@
         "demo/workshop_demo_jobs_open.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "workshop_job_card/static/src/technician_app/**/*",
+        ],
+        # My Day on its own page (/workshop/my-day): no web client, works offline
+        "workshop_job_card.assets_technician_app": [
+            ("include", "web._assets_helpers"),
+            "web/static/src/scss/pre_variables.scss",
+            "web/static/lib/bootstrap/scss/_variables.scss",
+            "web/static/lib/bootstrap/scss/_variables-dark.scss",
+            "web/static/lib/bootstrap/scss/_maps.scss",
+            ("include", "web._assets_bootstrap_backend"),
+            "web/static/src/libs/fontawesome/css/font-awesome.css",
+            ("include", "web._assets_core"),
+            "workshop_job_card/static/src/technician_app/**/*",
+            "workshop_job_card/static/src/technician_app_page/*.esm.js",
+        ],
         "web.assets_tests": [
             "workshop_job_card/static/tests/tours/*.js",
         ],

@@ -13,5 +13,8 @@ from . import workshop_job_billing
 from . import workshop_job_line
 from . import workshop_job_timelog
 from . import workshop_job_stage_log
+from . import workshop_job_arrival
+from . import ir_attachment
+from . import workshop_technician_app
 from . import account_move
 from . import account_move_line

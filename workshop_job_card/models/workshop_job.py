@@ -72,6 +72,8 @@ JOB_FIELD_RIGHTS = {
     "reported_datetime": FieldRight(groups=(COORDINATOR,)),
     "arrived_datetime": FieldRight(groups=(COORDINATOR,), privilege=WORKFLOW),
     "done_datetime": FieldRight(groups=(COORDINATOR,), privilege=WORKFLOW),
+    # the office's note for the technician (the technician app shows it)
+    "office_note": FieldRight(groups=(COORDINATOR,)),
 }
 
 # Fields that may still change on an invoiced (locked) job.

@@ -154,6 +154,9 @@ class WorkshopJobLine(models.Model):
         compute="_compute_qty_invoiced", store=True, digits="Product Unit of Measure"
     )
     is_invoiceable = fields.Boolean(compute="_compute_qty_invoiced", store=True)
+    # the technician app's id of the line (issue 14): a replayed outbox never
+    # adds it twice
+    client_uuid = fields.Char(copy=False, index="btree_not_null")
 
     _sql_constraints = [
         (
@@ -165,6 +168,11 @@ class WorkshopJobLine(models.Model):
             "discount_range",
             "CHECK(discount >= 0 AND discount <= 100)",
             "A discount is between 0 and 100%.",
+        ),
+        (
+            "client_uuid_uniq",
+            "unique(client_uuid)",
+            "This line of the technician app was already recorded.",
         ),
     ]
 

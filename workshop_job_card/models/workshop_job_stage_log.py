@@ -19,6 +19,24 @@ class WorkshopJobStageLog(models.Model):
         "res.users", required=True, default=lambda self: self.env.uid
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    # Set by the technician app (issue 14): the device's id of the step, and
+    # where and when the device was when the step was taken (travel, arrival).
+    client_uuid = fields.Char(readonly=True, copy=False)
+    device_datetime = fields.Datetime(string="Device Time", readonly=True)
+    latitude = fields.Float(digits=(10, 7), readonly=True)
+    longitude = fields.Float(digits=(10, 7), readonly=True)
+    position_accuracy = fields.Float(
+        string="Accuracy (m)", digits=(10, 1), readonly=True
+    )
+    has_position = fields.Boolean(readonly=True)
+
+    _sql_constraints = [
+        (
+            "client_uuid_uniq",
+            "unique(client_uuid)",
+            "This step of the technician app was already recorded.",
+        ),
+    ]
 
     @api.model
     def _log(self, jobs, from_state):

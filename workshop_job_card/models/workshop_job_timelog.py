@@ -50,6 +50,17 @@ class WorkshopJobTimelog(models.Model):
         index="btree_not_null",
         readonly=True,
     )
+    # the technician app's id of the timer (issue 14): a replayed outbox
+    # never starts it twice
+    client_uuid = fields.Char(copy=False, index="btree_not_null")
+
+    _sql_constraints = [
+        (
+            "client_uuid_uniq",
+            "unique(client_uuid)",
+            "This timer of the technician app was already recorded.",
+        ),
+    ]
 
     @api.depends("start_datetime", "stop_datetime")
     def _compute_duration_hours(self):

@@ -21,3 +21,4 @@ from . import workshop_job_line_consignment
 from . import workshop_job_line_core
 from . import workshop_job_line_margin
 from . import workshop_parts_counter
+from . import workshop_technician_app
