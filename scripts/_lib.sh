@@ -139,6 +139,7 @@ bootstrap_odoo() {
         if [ "${WORKSHOP_VENV_SYSTEM_SITE_PACKAGES:-0}" = 1 ]; then args+=(--system-site-packages); fi
         say "creating the virtualenv $venv${args[*]:+ (${args[*]})}"
         "$base" -m venv "${args[@]}" "$venv" || die "could not create the virtualenv $venv"
+        if [ ${#args[@]} -gt 0 ]; then reuse_base_venv_packages "$base" "$venv_py"; fi
     fi
     odoo_source_tree "$base" "$venv/src"
     local src=$ODOO_TREE
@@ -148,6 +149,23 @@ bootstrap_odoo() {
     fi
     say "Odoo $("$venv_py" -c 'import odoo.release as r; print(r.version)') installed into $venv from $src"
     if [ -n "${lock:-}" ]; then exec {lock}>&-; fi
+}
+
+# reuse_base_venv_packages BASE_PYTHON VENV_PYTHON: when BASE_PYTHON is itself a
+# virtualenv, --system-site-packages only reaches the interpreter it was made from:
+# list BASE_PYTHON's own site-packages in a .pth of the new virtualenv too (plain paths:
+# the .pth files there, such as another editable Odoo, are not run).
+reuse_base_venv_packages() {
+    local base=$1 venv_py=$2 purelib
+    purelib=$("$venv_py" -c 'import sysconfig; print(sysconfig.get_path("purelib"))') ||
+        die "$venv_py does not run"
+    "$base" - >"$purelib/workshop-base-venv.pth" <<'PY' || die "could not read the site-packages of $base"
+import site
+import sys
+
+if sys.prefix != sys.base_prefix:
+    print("\n".join(site.getsitepackages()))
+PY
 }
 
 # install_odoo_into_venv VENV_PYTHON SOURCE_TREE
