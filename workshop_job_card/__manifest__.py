@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Workshop Billing",
     "website": "https://github.com/workshop-billing/workshop-billing",
-    "depends": ["account", "mail", "portal"],
+    "depends": ["account", "mail", "portal", "resource"],
     "data": [
         "security/workshop_security.xml",
         "security/ir.model.access.csv",
@@ -24,6 +24,7 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/workshop_portal_templates.xml",
+        "views/workshop_dispatch_views.xml",
         "views/workshop_job_arrival_views.xml",
         "views/technician_app_views.xml",
         "views/menus.xml",
@@ -38,6 +39,7 @@
     ],
     "assets": {
         "web.assets_backend": [
+            "workshop_job_card/static/src/dispatch/**/*",
             "workshop_job_card/static/src/technician_app/**/*",
         ],
         # My Day on its own page (/workshop/my-day): no web client, works offline

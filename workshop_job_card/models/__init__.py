@@ -3,6 +3,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_users
 from . import res_partner
+from . import workshop_skill
 from . import workshop_job_type
 from . import workshop_job_template
 from . import workshop_asset
@@ -16,5 +17,8 @@ from . import workshop_job_stage_log
 from . import workshop_job_arrival
 from . import ir_attachment
 from . import workshop_technician_app
+from . import workshop_job_dispatch
+from . import workshop_dispatch_data
+from . import workshop_dispatch
 from . import account_move
 from . import account_move_line

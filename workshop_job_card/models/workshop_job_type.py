@@ -37,6 +37,12 @@ class WorkshopJobType(models.Model):
         "workshop.job.type.sla", "job_type_id", string="SLA per Priority"
     )
     color = fields.Integer()
+    skill_ids = fields.Many2many(
+        "workshop.skill",
+        string="Required Skills",
+        check_company=True,
+        help="Skills a technician needs for jobs of this type.",
+    )
 
     def _get_sla_hours(self, priority):
         """(response_hours, resolution_hours) for a priority; (0, 0) when no SLA."""

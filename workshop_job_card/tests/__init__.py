@@ -8,3 +8,5 @@ from . import test_reliability
 from . import test_invoice_perf
 from . import test_multicompany
 from . import test_rpc_abuse
+from . import test_dispatch_planner
+from . import test_dispatch

@@ -57,6 +57,15 @@ PUBLIC_METHODS = {
         "button_draft",
         "unlink",
     },
+    # the dispatch board: each checks the coordinator group first
+    "workshop.dispatch": {
+        "get_board",
+        "check_slot",
+        "move_job",
+        "suggest",
+        "auto_plan",
+        "apply_plan",
+    },
     # public name, but private for RPC: BaseModel.init is @api.private
     "account.move.line": {"init"},
 }
