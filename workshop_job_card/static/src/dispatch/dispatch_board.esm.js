@@ -313,8 +313,7 @@ export class DispatchBoard extends Component {
         return target || null;
     }
 
-    ghostAt(ev) {
-        const drag = this.state.drag;
+    ghostAt(drag, ev) {
         const timeline =
             drag.mode === "resize"
                 ? document.querySelector(`.o_wd_timeline[data-tech-id="${drag.row}"]`)
@@ -346,7 +345,7 @@ export class DispatchBoard extends Component {
             drag.moved = true;
         }
         if (drag.moved) {
-            drag.ghost = this.ghostAt(ev);
+            drag.ghost = this.ghostAt(drag, ev);
         }
     }
 
@@ -363,7 +362,7 @@ export class DispatchBoard extends Component {
             }
             return;
         }
-        const ghost = this.ghostAt(ev) || drag.ghost;
+        const ghost = this.ghostAt(drag, ev) || drag.ghost;
         if (ghost) {
             await this.propose({
                 job: drag.job,
