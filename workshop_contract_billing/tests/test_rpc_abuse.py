@@ -29,10 +29,12 @@ WATCHED_TABLES = {
     "workshop_contract_coverage": "id, contract_id, job_type_id, cover_parts",
     "workshop_contract_visit": "id, contract_id, visits_per_period",
     "workshop_contract_sla_policy_line": "id, policy_id, response_hours",
-    "workshop_contract_period": "id, contract_id, kind, period_start, move_id, "
+    "workshop_contract_period": "id, contract_id, kind, period_start, billed_from, "
+    "billed_to, move_id, "
     "is_released",
-    "workshop_contract_credit": "id, contract_id, state, move_line_id",
-    "workshop_contract_usage": "id, allowance_id, kind, quantity",
+    "workshop_contract_credit": "id, contract_id, kind, deadline, state, "
+    "move_line_id",
+    "workshop_contract_usage": "id, allowance_id, kind, quantity, labour_hours",
     "workshop_contract_allowance": "id, contract_id, visits_checked, "
     "visit_shortfall",
     "account_move": "id, state, move_type, workshop_contract_id",
@@ -385,7 +387,7 @@ class TestRpcAbuse(RpcCallsMixin, ServiceCommon, HttpCase):
                 coord,
                 "workshop.contract.sla.policy.line",
                 "write",
-                [self.south_policy_line.ids, {"response_hours": 99.0}],
+                [self.south_policy_line.ids, {"response_hours": 1.0}],
                 {},
                 "access",
                 None,
