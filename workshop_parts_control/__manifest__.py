@@ -23,6 +23,10 @@
     "assets": {
         "web.assets_backend": [
             "workshop_parts_control/static/src/counter/*",
+            "workshop_parts_control/static/src/technician_app/*",
+        ],
+        "workshop_job_card.assets_technician_app": [
+            "workshop_parts_control/static/src/technician_app/*",
         ],
         "web.assets_tests": [
             "workshop_parts_control/static/tests/tours/*.js",

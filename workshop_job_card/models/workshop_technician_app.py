@@ -87,10 +87,16 @@ class WorkshopTechnicianApp(models.AbstractModel):
         horizon = fields.Datetime.to_datetime(
             fields.Date.context_today(self, now) + timedelta(days=HORIZON_DAYS + 1)
         )
+        today = fields.Datetime.to_datetime(fields.Date.context_today(self, now))
         return [
             ("technician_ids", "in", self.env.uid),
             "|",
+            "|",
             ("state", "in", ACTIVE_STATES),
+            # signed today: the day's finished work stays in view
+            "&",
+            ("state", "=", "signed"),
+            ("signed_datetime", ">=", today),
             "&",
             ("state", "in", PLANNED_STATES),
             "|",
