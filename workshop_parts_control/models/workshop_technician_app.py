@@ -176,19 +176,13 @@ class WorkshopTechnicianApp(models.AbstractModel):
                         job=job.name,
                     )
                 )
+        # sudo: the moves of the job's transfers, to find the one this issue makes
+        job_moves = [("picking_id.workshop_job_id", "=", job.id)]
         Move = self.env["stock.move"].sudo()
-        last_id = Move.search([], order="id desc", limit=1).id
+        before = Move.search(job_moves)
         job.action_workshop_van_issue(product_id, quantity, lot_id)
-        # sudo: the move the technician just issued from his van
-        Move.search(
-            [
-                ("id", ">", last_id),
-                ("product_id", "=", product_id),
-                ("picking_id.workshop_job_id", "=", job.id),
-            ],
-            order="id",
-            limit=1,
-        ).workshop_client_uuid = action["uuid"]
+        new = Move.search(job_moves + [("product_id", "=", product_id)]) - before
+        new[:1].workshop_client_uuid = action["uuid"]
 
     def _sync_action_request_part(self, job, action):
         vals = {

@@ -9,8 +9,31 @@
 const CACHE = "workshop-my-day-v1";
 const APP_PATH = "/workshop/my-day";
 
+/** Keep the page and the asset bundles it names (the first visit loaded them
+ * before this worker was there to see them). */
+async function keepPage(cache, response) {
+    const html = await response.clone().text();
+    await cache.put(APP_PATH, response);
+    const assets = [...html.matchAll(/(?:src|href)="(\/web\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    for (const url of assets) {
+        if (!(await cache.match(url))) {
+            await cache.add(url).catch(() => null);
+        }
+    }
+}
+
 self.addEventListener("install", (event) => {
-    event.waitUntil(caches.open(CACHE).then((cache) => cache.add(APP_PATH)).catch(() => null));
+    event.waitUntil(
+        caches
+            .open(CACHE)
+            .then(async (cache) => {
+                const response = await fetch(APP_PATH, {credentials: "same-origin"});
+                if (response.ok && !response.redirected) {
+                    await keepPage(cache, response);
+                }
+            })
+            .catch(() => null)
+    );
     self.skipWaiting();
 });
 
@@ -23,7 +46,7 @@ async function networkFirst(request) {
     try {
         const response = await fetch(request);
         if (response.ok && !response.redirected) {
-            await cache.put(APP_PATH, response.clone());
+            await keepPage(cache, response.clone());
         }
         return response;
     } catch (error) {
