@@ -4,9 +4,12 @@ idempotency, conflicts, positions, query budgets."""
 import uuid
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import WorkshopCommon
 
@@ -164,7 +167,11 @@ class TestTechnicianAppSync(TechnicianAppCommon):
                 "client_uuid": key,
             }
         )
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
             Timelog.create(
                 {
                     "job_id": self.job.id,

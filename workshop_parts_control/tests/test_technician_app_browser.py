@@ -210,7 +210,8 @@ class TestTechnicianAppOffline(HttpCase, TechnicianAppBrowserCommon):
             const canvas = document.querySelector('.o_workshop_app_signature_canvas');
             const r = canvas.getBoundingClientRect();
             const ev = (type, x, y) => canvas.dispatchEvent(new PointerEvent(type,
-                {clientX: r.left + x, clientY: r.top + y, bubbles: true, pointerId: 1}));
+                {clientX: r.left + x, clientY: r.top + y, bubbles: true,
+                 pointerId: 1}));
             ev('pointerdown', 20, 40);
             for (let x = 30; x < 200; x += 10) { ev('pointermove', x, 40 + (x % 30)); }
             ev('pointerup', 200, 60);
@@ -221,7 +222,8 @@ class TestTechnicianAppOffline(HttpCase, TechnicianAppBrowserCommon):
         self._wait(f"document.querySelector({selector!r})")
         self._eval(
             f"""(() => {{ const el = document.querySelector({selector!r});
-            el.value = {text!r}; el.dispatchEvent(new Event('input', {{bubbles: true}})); }})()"""
+            el.value = {text!r};
+            el.dispatchEvent(new Event('input', {{bubbles: true}})); }})()"""
         )
 
     # the test ----------------------------------------------------------
@@ -269,9 +271,11 @@ class TestTechnicianAppOffline(HttpCase, TechnicianAppBrowserCommon):
             self._eval(
                 f"""(() => {{
                 const input = document.querySelector('.o_workshop_app_photo_input');
-                const bytes = Uint8Array.from(atob({self._signature()!r}), c => c.charCodeAt(0));
+                const bytes = Uint8Array.from(
+                    atob({self._signature()!r}), c => c.charCodeAt(0));
                 const transfer = new DataTransfer();
-                transfer.items.add(new File([bytes], 'leak.png', {{type: 'image/png'}}));
+                transfer.items.add(
+                    new File([bytes], 'leak.png', {{type: 'image/png'}}));
                 input.files = transfer.files;
                 input.dispatchEvent(new Event('change', {{bubbles: true}}));
             }})()"""
