@@ -134,7 +134,8 @@ bootstrap_odoo() {
         fi
     fi
     ensure_odoo_system_packages "$base"
-    if [ ! -x "$venv_py" ]; then
+    # (again over a virtualenv left without pip, e.g. before python3-venv was installed)
+    if ! "$venv_py" -m pip --version >/dev/null 2>&1; then
         local args=()
         if [ "${WORKSHOP_VENV_SYSTEM_SITE_PACKAGES:-0}" = 1 ]; then args+=(--system-site-packages); fi
         say "creating the virtualenv $venv${args[*]:+ (${args[*]})}"
