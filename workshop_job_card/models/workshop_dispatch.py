@@ -45,7 +45,6 @@ class WorkshopDispatch(models.AbstractModel):
         techs = self._tech_profiles(users, start, end)
         bookings, jobs = self._bookings(users, start, end)
         panel = self._panel_jobs()
-        self._prefetch_partners(jobs | panel)
         skills = self.env["workshop.skill"].search_fetch([], ["name", "color"])
         teams = self.env["workshop.team"].search_fetch([], ["name"])
         return {
@@ -84,7 +83,7 @@ class WorkshopDispatch(models.AbstractModel):
         self._schedule(job, user, start, end, from_technician_id)
         if dispatch and job.state == "scheduled":
             job.action_dispatch()
-        card = self._job_card(job)
+        card = self._job_card(self._read_jobs([("id", "=", job.id)])[0])
         card["conflicts"] = self._slot_conflicts(job, user, start, end)
         return card
 
@@ -217,7 +216,8 @@ class WorkshopDispatch(models.AbstractModel):
             )
             hard = [c for c in conflicts if c["code"] in ("skill", "overlap")]
             if hard:
-                messages = self._describe(hard, self._names(booked | jobs))
+                names = {**self._names(booked), **self._names(jobs)}
+                messages = self._describe(hard, names)
                 raise UserError(
                     _(
                         "%(job)s cannot go to %(tech)s: %(why)s",

@@ -8,6 +8,7 @@ from odoo.tools.misc import format_datetime
 
 from ..tools import dispatch as planner
 from .workshop_job import COORDINATOR, TECHNICIAN
+from .workshop_job_dispatch import dispatch_duration
 
 MOVABLE_STATES = ("draft", "scheduled", "dispatched")
 # Jobs that hold a technician's time on the board.
@@ -24,28 +25,22 @@ BOARD_STATES = (
 )
 # The side panel's length: the SLA-tightest jobs first.
 PANEL_LIMIT = 200
-# Fields of a job the board shows, fetched with the job in one query (plus one
-# per many2many).
+# Fields of a job the board reads (one query, plus one per many2many and one
+# for the SLA status's dates).
 JOB_FIELDS = [
     "name",
     "state",
     "priority",
-    "company_id",
     "partner_id",
     "site_partner_id",
     "job_type_id",
     "scheduled_datetime",
     "scheduled_end_datetime",
-    "reported_datetime",
     "technician_ids",
     "required_skill_ids",
     "labour_estimate_hours",
-    "response_deadline",
     "resolution_deadline",
-    "response_risk_datetime",
-    "resolution_risk_datetime",
-    "arrived_datetime",
-    "done_datetime",
+    "sla_status",
 ]
 PARTNER_FIELDS = ["name", "city", "partner_latitude", "partner_longitude"]
 
@@ -141,8 +136,9 @@ class WorkshopDispatchData(models.AbstractModel):
         return result
 
     def _bookings(self, users, start, end, exclude=None):
-        """``({user id: [Booking]}, jobs)``: the users' jobs that overlap
-        [start, end], sorted, without ``exclude``."""
+        """``({user id: [Booking]}, rows)``: the users' jobs that overlap
+        [start, end] (sorted bookings, and rows of :meth:`_read_jobs`),
+        without ``exclude``."""
         domain = [
             ("technician_ids", "in", users.ids),
             ("state", "in", BOARD_STATES),
@@ -155,24 +151,18 @@ class WorkshopDispatchData(models.AbstractModel):
         ]
         if exclude:
             domain.append(("id", "not in", exclude.ids))
-        jobs = self.env["workshop.job"].search_fetch(
-            domain, JOB_FIELDS, order="scheduled_datetime, id"
-        )
-        self._prefetch_partners(jobs)
+        rows = self._read_jobs(domain, order="scheduled_datetime, id")
         bookings = {uid: [] for uid in users.ids}
-        for job in jobs:
+        for row in rows:
             booking = planner.Booking(
-                job.scheduled_datetime,
-                self._job_end(job),
-                job.id,
-                job._dispatch_location(),
+                row["scheduled_datetime"], row["end"], row["id"], row["location"]
             )
-            for uid in job.technician_ids.ids:
+            for uid in row["technician_ids"]:
                 if uid in bookings:
                     bookings[uid].append(booking)
         for schedule in bookings.values():
             schedule.sort()
-        return bookings, jobs
+        return bookings, rows
 
     def _panel_jobs(self):
         """Open jobs without a date or without a technician, SLA-tightest first."""
@@ -182,28 +172,67 @@ class WorkshopDispatchData(models.AbstractModel):
             ("scheduled_datetime", "=", False),
             ("technician_ids", "=", False),
         ]
-        return self.env["workshop.job"].search_fetch(
-            domain,
-            JOB_FIELDS,
-            order="resolution_deadline, priority desc, id",
-            limit=PANEL_LIMIT,
+        return self._read_jobs(
+            domain, order="resolution_deadline, priority desc, id", limit=PANEL_LIMIT
         )
 
-    def _prefetch_partners(self, jobs):
-        (jobs.partner_id | jobs.site_partner_id).fetch(PARTNER_FIELDS)
-        jobs.job_type_id.fetch(["name"])
+    def _read_jobs(self, domain, order=None, limit=None):
+        """Jobs as plain rows (``search_read`` without display names), with
+        their end, site location, customer, city and type name added: a fixed
+        number of queries, and no record access per job afterwards."""
+        rows = self.env["workshop.job"].search_read(
+            domain, JOB_FIELDS, order=order, limit=limit, load=None
+        )
+        partner_ids = {r["partner_id"] for r in rows} | {
+            r["site_partner_id"] for r in rows if r["site_partner_id"]
+        }
+        partners = {
+            p["id"]: p
+            for p in self.env["res.partner"]
+            .browse(partner_ids)
+            .read(PARTNER_FIELDS, load=None)
+        }
+        type_ids = {r["job_type_id"] for r in rows if r["job_type_id"]}
+        types = {
+            t["id"]: t["name"]
+            for t in self.env["workshop.job.type"].browse(type_ids).read(["name"])
+        }
+        for row in rows:
+            site = partners[row["site_partner_id"] or row["partner_id"]]
+            row["partner"] = partners[row["partner_id"]]["name"] or ""
+            row["site"] = site["name"] or ""
+            row["city"] = site["city"] or ""
+            row["location"] = self._location(site)
+            row["job_type"] = types.get(row["job_type_id"], "")
+            row["duration"] = dispatch_duration(
+                row["scheduled_datetime"],
+                row["scheduled_end_datetime"],
+                row["labour_estimate_hours"],
+            )
+            start = row["scheduled_datetime"]
+            row["end"] = start and (
+                row["scheduled_end_datetime"] or start + row["duration"]
+            )
+        return rows
+
+    @staticmethod
+    def _need(row):
+        """A row of :meth:`_read_jobs` as the planner sees it."""
+        return planner.Need(
+            id=row["id"],
+            duration=row["duration"],
+            skill_ids=frozenset(row["required_skill_ids"]),
+            deadline=row["resolution_deadline"] or None,
+            location=row["location"],
+            name=row["name"],
+        )
 
     @staticmethod
     def _location(partner):
-        if partner and (partner.partner_latitude or partner.partner_longitude):
-            return (partner.partner_latitude, partner.partner_longitude)
+        """(lat, lon) of a partner record or read row; None when not set."""
+        if partner and (partner["partner_latitude"] or partner["partner_longitude"]):
+            return (partner["partner_latitude"], partner["partner_longitude"])
         return None
-
-    @staticmethod
-    def _job_end(job):
-        return job.scheduled_end_datetime or (
-            job.scheduled_datetime + job._dispatch_duration()
-        )
 
     def _describe(self, conflicts, names):
         """Conflicts as ``{code, message}`` the coordinator reads."""
@@ -238,7 +267,8 @@ class WorkshopDispatchData(models.AbstractModel):
 
     @staticmethod
     def _names(jobs):
-        return {job.id: job.name for job in jobs}
+        """{id: name} of job records or rows."""
+        return {job["id"]: job["name"] for job in jobs}
 
     # ------------------------------------------------------------------
     # What the client gets
@@ -253,43 +283,42 @@ class WorkshopDispatchData(models.AbstractModel):
             "work": [[_dt(s), _dt(e)] for s, e in tech.work],
         }
 
-    def _job_card(self, job):
-        site = job.site_partner_id or job.partner_id
-        return {
-            "id": job.id,
-            "name": job.name,
-            "state": job.state,
-            "priority": job.priority,
-            "partner": job.partner_id.name or "",
-            "site": site.name or "",
-            "city": site.city or "",
-            "job_type": job.job_type_id.name or "",
-            "start": _dt(job.scheduled_datetime),
-            "end": _dt(job.scheduled_datetime and self._job_end(job)),
-            "technician_ids": job.technician_ids.ids,
-            "skill_ids": job.required_skill_ids.ids,
-            "sla_status": job.sla_status,
-            "deadline": _dt(job.resolution_deadline),
-            "duration_hours": job._dispatch_duration().total_seconds() / 3600.0,
-            "movable": job.state in MOVABLE_STATES,
-        }
+    def _job_card(self, row):
+        keys = ("id", "name", "state", "priority", "partner", "site", "city")
+        card = {key: row[key] for key in keys}
+        card.update(
+            job_type=row["job_type"],
+            start=_dt(row["scheduled_datetime"]),
+            end=_dt(row["end"]),
+            technician_ids=row["technician_ids"],
+            skill_ids=row["required_skill_ids"],
+            sla_status=row["sla_status"],
+            deadline=_dt(row["resolution_deadline"]),
+            duration_hours=row["duration"].total_seconds() / 3600.0,
+            movable=row["state"] in MOVABLE_STATES,
+        )
+        return card
 
-    def _job_cards(self, jobs, techs, bookings):
+    def _job_cards(self, rows, techs, bookings):
         """The board's jobs, each with its conflicts per technician row."""
         cards = []
-        names = self._names(jobs)
-        for job in jobs:
-            card = self._job_card(job)
-            need = job._dispatch_need()
-            start, end = job.scheduled_datetime, self._job_end(job)
-            card["conflicts"] = [
-                dict(message, technician_id=uid)
-                for uid in job.technician_ids.ids
-                if uid in techs
-                for message in self._describe(
-                    planner.slot_conflicts(techs[uid], need, start, end, bookings[uid]),
-                    names,
+        names = self._names(rows)
+        describe = {}  # the same conflict reads the same: say it once
+        for row in rows:
+            card = self._job_card(row)
+            need = self._need(row)
+            start, end = row["scheduled_datetime"], row["end"]
+            card["conflicts"] = []
+            for uid in row["technician_ids"]:
+                if uid not in techs:
+                    continue
+                found = planner.slot_conflicts(
+                    techs[uid], need, start, end, bookings[uid]
                 )
-            ]
+                for conflict in found:
+                    key = repr(sorted(conflict.items()))
+                    if key not in describe:
+                        describe[key] = self._describe([conflict], names)[0]
+                    card["conflicts"].append(dict(describe[key], technician_id=uid))
             cards.append(card)
         return cards

@@ -9,6 +9,16 @@ DEFAULT_DURATION = timedelta(hours=1)
 MIN_DURATION = timedelta(minutes=30)
 
 
+def dispatch_duration(start, end, estimate_hours):
+    """How long a job takes on the board: its schedule, else its labour
+    estimate, else an hour."""
+    if start and end:
+        return max(end - start, MIN_DURATION)
+    if estimate_hours:
+        return max(timedelta(hours=estimate_hours), MIN_DURATION)
+    return DEFAULT_DURATION
+
+
 # split by concern on purpose, as workshop_job_sla.py
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
@@ -33,15 +43,12 @@ class WorkshopJob(models.Model):
             job.required_skill_ids = job.job_type_id.skill_ids
 
     def _dispatch_duration(self):
-        """How long the job takes on the board: its schedule, else its labour
-        estimate, else an hour."""
         self.ensure_one()
-        if self.scheduled_datetime and self.scheduled_end_datetime:
-            span = self.scheduled_end_datetime - self.scheduled_datetime
-            return max(span, MIN_DURATION)
-        if self.labour_estimate_hours:
-            return max(timedelta(hours=self.labour_estimate_hours), MIN_DURATION)
-        return DEFAULT_DURATION
+        return dispatch_duration(
+            self.scheduled_datetime,
+            self.scheduled_end_datetime,
+            self.labour_estimate_hours,
+        )
 
     def _dispatch_location(self):
         self.ensure_one()

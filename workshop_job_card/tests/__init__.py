@@ -11,3 +11,4 @@ from . import test_rpc_abuse
 from . import test_dispatch_planner
 from . import test_dispatch
 from . import test_dispatch_tour
+from . import test_dispatch_rpc
