@@ -151,6 +151,20 @@ class TestRpcAbuse(RpcCallsMixin, ServiceCommon, HttpCase):
         )
         cls.south_line = cls.south_contract.line_ids
         cls.south_tier = cls.south_line.tier_ids
+        south_van = env["workshop.asset"].create(
+            {
+                "name": "South van",
+                "partner_id": cls.customer.id,
+                "company_id": cls.south.id,
+            }
+        )
+        cls.south_contract.write(
+            {
+                "covered_asset_ids": [Command.create({"asset_id": south_van.id})],
+                "coverage_ids": [Command.create({"job_type_id": cls.job_type.id})],
+                "visit_ids": [Command.create({"job_type_id": cls.job_type.id})],
+            }
+        )
 
     # ------------------------------------------------------------------
     # helpers
@@ -388,6 +402,36 @@ class TestRpcAbuse(RpcCallsMixin, ServiceCommon, HttpCase):
                 "workshop.contract.sla.policy.line",
                 "write",
                 [self.south_policy_line.ids, {"response_hours": 1.0}],
+                {},
+                "access",
+                None,
+            ),
+            (
+                "another company's covered asset",
+                coord,
+                "workshop.contract.asset",
+                "write",
+                [self.south_contract.covered_asset_ids.ids, {"date_end": "2026-01-31"}],
+                {},
+                "access",
+                None,
+            ),
+            (
+                "another company's coverage",
+                coord,
+                "workshop.contract.coverage",
+                "write",
+                [self.south_contract.coverage_ids.ids, {"cover_parts": False}],
+                {},
+                "access",
+                None,
+            ),
+            (
+                "another company's preventive visits",
+                coord,
+                "workshop.contract.visit",
+                "unlink",
+                [self.south_contract.visit_ids.ids],
                 {},
                 "access",
                 None,
