@@ -110,9 +110,15 @@ class WorkshopDispatchData(models.AbstractModel):
         """Working intervals (calendar minus leaves, naive UTC) per user: one
         batch per calendar, as Odoo's resource module computes them."""
         members = defaultdict(list)
+        # one recordset, so that reading a resource reads them all (a slice
+        # such as user.resource_ids[:1] would read them one by one)
+        resource_of = {}
+        for resource in users.resource_ids:
+            resource_of.setdefault(resource.user_id.id, resource)
+        empty = self.env["resource.resource"]
         # the calendar is the technician's own or his company's
         for user in users:
-            resource = user.resource_ids[:1]
+            resource = resource_of.get(user.id, empty)
             calendar = resource.calendar_id or user.company_id.resource_calendar_id
             members[calendar].append((user, resource))
         utc_start, utc_end = pytz.utc.localize(start), pytz.utc.localize(end)
