@@ -205,12 +205,12 @@ class WorkshopContract(models.Model):
 
     def _record_cron_failure(self, summary, message):
         """Show a scheduled action's failure on this contract: a warning
-        activity for its account manager (one open at a time)."""
+        activity for its account manager (one open per kind of failure)."""
         self.ensure_one()
         with self.env.cr.savepoint():
             activity_type = self.env.ref("mail.mail_activity_data_warning")
             if not self.activity_ids.filtered(
-                lambda a: a.activity_type_id == activity_type
+                lambda a: a.activity_type_id == activity_type and a.summary == summary
             ):
                 self.activity_schedule(
                     activity_type_id=activity_type.id,
