@@ -42,6 +42,10 @@ from .leak_sql import EPSILON_SQL, disable_jit
 _logger = logging.getLogger(__name__)
 
 FACT_TABLE = "workshop_leakage_fact"
+# One small, stable id per job and product, never deleted: the id of the
+# reconciliation's rows (XML-RPC carries 32-bit integers only, and the facts
+# themselves are deleted and written again at each refresh).
+KEY_TABLE = "workshop_leakage_key"
 DIRTY_TABLE = "workshop_leakage_dirty"
 LIVE_VIEW = "workshop_leakage_fact_live"
 REFRESH_FUNCTION = "workshop_leakage_refresh_job"
@@ -173,6 +177,13 @@ def install_facts(cr, live_query):
                 has_posted boolean NOT NULL DEFAULT FALSE,
                 draft_since timestamp
             );
+            ALTER TABLE {FACT_TABLE} ADD COLUMN IF NOT EXISTS key_id integer;
+            CREATE TABLE IF NOT EXISTS {KEY_TABLE} (
+                id serial PRIMARY KEY,
+                job_id integer NOT NULL,
+                product_id integer NOT NULL DEFAULT 0,
+                UNIQUE (job_id, product_id)
+            );
             CREATE INDEX IF NOT EXISTS {FACT_TABLE}_job_product_idx
                 ON {FACT_TABLE} (job_id DESC, product_id);
             CREATE INDEX IF NOT EXISTS {FACT_TABLE}_difference_idx
@@ -213,6 +224,13 @@ def install_facts(cr, live_query):
             BEGIN
               INSERT INTO {FACT_TABLE} ({columns})
               SELECT {columns} FROM {LIVE_VIEW} WHERE job_id = job;
+              INSERT INTO {KEY_TABLE} (job_id, product_id)
+              SELECT job_id, COALESCE(product_id, 0) FROM {FACT_TABLE}
+               WHERE job_id = job
+              ON CONFLICT DO NOTHING;
+              UPDATE {FACT_TABLE} f SET key_id = k.id FROM {KEY_TABLE} k
+               WHERE f.job_id = job AND k.job_id = job
+                 AND k.product_id = COALESCE(f.product_id, 0);
             END $$
             """
         )
@@ -230,7 +248,9 @@ def uninstall_facts(cr):
     cr.execute(SQL("DROP FUNCTION IF EXISTS workshop_leakage_mark(integer)"))
     cr.execute(SQL(f"DROP FUNCTION IF EXISTS {REFRESH_FUNCTION}(integer)"))
     cr.execute(SQL(f"DROP VIEW IF EXISTS {LIVE_VIEW} CASCADE"))
-    cr.execute(SQL(f"DROP TABLE IF EXISTS {FACT_TABLE}, {DIRTY_TABLE} CASCADE"))
+    cr.execute(
+        SQL(f"DROP TABLE IF EXISTS {FACT_TABLE}, {KEY_TABLE}, {DIRTY_TABLE} CASCADE")
+    )
 
 
 def mark_jobs(cr, domain_sql=None):
@@ -263,6 +283,17 @@ def _insert_facts(cr, job_ids=None):
                 columns,
                 columns,
                 SQL.identifier(LIVE_VIEW),
+            )
+        )
+        cr.execute(
+            SQL(
+                f"""
+                INSERT INTO {KEY_TABLE} (job_id, product_id)
+                SELECT job_id, COALESCE(product_id, 0) FROM {FACT_TABLE}
+                ON CONFLICT DO NOTHING;
+                UPDATE {FACT_TABLE} f SET key_id = k.id FROM {KEY_TABLE} k
+                 WHERE k.job_id = f.job_id AND k.product_id = COALESCE(f.product_id, 0);
+                """
             )
         )
         return

@@ -33,10 +33,10 @@ EPSILON = 0.00001
 # matches the predicate of the partial index on the stored facts.
 EPSILON_SQL = SQL("0.00001")
 
-# Rows of the reconciliation per job and product: ids are job * 2**22 + product
-# (stable, and a filter on job_id still reaches the indexes below the view).
-PRODUCT_SLOT = 4194304
-# Exceptions: reconciliation id * 8 + 0; other sources: their row id * 8 + n.
+# Rows of the reconciliation per job and product: ids are those of the job and
+# product's key (leak_facts.KEY_TABLE). Exceptions: reconciliation id * 8 + 0;
+# other sources: their row id * 8 + n (below 2**31, as XML-RPC needs, up to
+# 268 million rows of a source).
 KIND_SLOTS = 8
 
 VALUE_GROUPS = "workshop_job_card.group_workshop_manager,account.group_account_invoice"

@@ -3,13 +3,12 @@ from odoo.tools import SQL
 
 from odoo.addons.workshop_job_card.models.workshop_job import JOB_STATES, OPEN_STATES
 
-from .leak_facts import FACT_TABLE, install_facts, prepare_read
+from .leak_facts import FACT_TABLE, KEY_TABLE, install_facts, prepare_read
 from .leak_sql import (
     EPSILON,
     EPSILON_SQL,
     LEAK_KINDS,
     NOT_LEAKS,
-    PRODUCT_SLOT,
     VALUE_GROUPS,
     consumption_locations,
     job_invoice_lines,
@@ -280,7 +279,7 @@ class WorkshopLeakageReconciliation(models.Model):
         cost = SQL("COALESCE((pp.standard_price ->> j.company_id::text)::numeric, 0)")
         return SQL(
             """
-            SELECT f.job_id::bigint * %(slot)s + COALESCE(f.product_id, 0) AS id,
+            SELECT f.key_id AS id,
                    f.job_id, f.product_id, j.company_id, j.partner_id, j.user_id,
                    j.job_type_id, j.state AS job_state, j.done_datetime,
                    c.currency_id, f.line_kind,
@@ -305,7 +304,6 @@ class WorkshopLeakageReconciliation(models.Model):
               LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
               CROSS JOIN LATERAL (SELECT %(cls)s AS leak_kind) cls
             """,
-            slot=PRODUCT_SLOT,
             cost=cost,
             not_leaks=NOT_LEAKS,
             facts=SQL.identifier(FACT_TABLE),
@@ -323,13 +321,13 @@ class WorkshopLeakageReconciliation(models.Model):
         ids = [rid for rid in self._ids if isinstance(rid, int)]
         if ids:
             # Reading records by id (prefetch of the fields the list did not
-            # fetch): "id IN (...)" filters an id computed per row of the
-            # stored facts; the same filter on job_id reaches their index.
+            # fetch): the same filter on their jobs reaches the facts' index.
             query.add_where(
                 SQL(
-                    "%s = ANY(%s)",
+                    "%s IN (SELECT job_id FROM %s WHERE id = ANY(%s))",
                     SQL.identifier(query.table, "job_id"),
-                    sorted({rid // PRODUCT_SLOT for rid in ids}),
+                    SQL.identifier(KEY_TABLE),
+                    sorted(ids),
                 )
             )
         return super()._fetch_query(query, fields)
