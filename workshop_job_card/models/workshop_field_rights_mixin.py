@@ -137,12 +137,14 @@ class WorkshopFieldRightsMixin(models.AbstractModel):
             if not given:
                 continue
             # what the record would hold without them (no context defaults)
-            clean = self.with_context(
-                {
-                    key: value
-                    for key, value in self.env.context.items()
-                    if not (key.startswith("default_") and key[8:] in given)
-                }
+            clean = self.with_env(
+                self.env(
+                    context={
+                        key: value
+                        for key, value in self.env.context.items()
+                        if not (key.startswith("default_") and key[8:] in given)
+                    }
+                )
             )
             base = {k: v for k, v in vals.items() if k not in given}
             probe = clean.new({**clean.default_get(list(given)), **base})

@@ -226,7 +226,7 @@ def _plain(value):
     """``value`` as XML-RPC marshals it (``Command`` members become ints)."""
     if isinstance(value, enum.IntEnum):
         return int(value)
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
@@ -235,9 +235,10 @@ def _plain(value):
 
 class RpcCallsMixin:
     """Calls over real XML-RPC, as a user made by ``new_test_user`` (whose
-    password is the login, padded with "x" to 8 characters), for the RPC-abuse tests of every addon. Mix it into an ``HttpCase``:
-    the test server shares the test's transaction, and a refused call rolls back
-    to the savepoint of its request, as it would in production."""
+    password is the login, padded with "x" to 8 characters), for the RPC-abuse
+    tests of every addon. Mix it into an ``HttpCase``: the test server shares
+    the test's transaction, and a refused call rolls back to the savepoint of
+    its request, as it would in production."""
 
     def rpc(self, user, model, method, *args, context=None, **kwargs):
         """``model.method(*args, **kwargs)`` over XML-RPC as ``user``; the test

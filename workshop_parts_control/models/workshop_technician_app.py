@@ -24,7 +24,7 @@ CATALOGUE_LIMIT = 2000
 
 
 class StockMove(models.Model):
-    _inherit = "stock.move"
+    _inherit = "stock.move"  # pylint: disable=consider-merging-classes-inherited
 
     # the technician app's id of a part used from the van (issue 14)
     workshop_client_uuid = fields.Char(copy=False, index="btree_not_null")
