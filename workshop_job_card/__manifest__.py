@@ -36,6 +36,7 @@
         "demo/workshop_demo_templates.xml",
         "demo/workshop_demo_jobs_finished.xml",
         "demo/workshop_demo_jobs_open.xml",
+        "demo/workshop_demo_dispatch.xml",
     ],
     "assets": {
         "web.assets_backend": [

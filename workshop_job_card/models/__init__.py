@@ -20,5 +20,6 @@ from . import workshop_technician_app
 from . import workshop_job_dispatch
 from . import workshop_dispatch_data
 from . import workshop_dispatch
+from . import workshop_dispatch_demo
 from . import account_move
 from . import account_move_line
