@@ -96,30 +96,42 @@ export class TechnicianApp extends Component {
         return this.ui.jobId ? this.store.getJob(this.ui.jobId) : null;
     }
 
+    /** Jobs under work first, then those waiting for the customer's signature,
+     * then by scheduled day: late ones, today, the next days, unplanned. */
     get groups() {
-        const groups = [];
-        const today = new Date().toDateString();
+        const groups = new Map();
+        const now = new Date();
+        const today = now.toDateString();
         for (const job of this.jobs) {
             const date = toDate(job.scheduled_datetime);
-            const key = date ? date.toDateString() : "";
             let label = "Not planned";
-            if (key === today || (job.state !== "dispatched" && job.state !== "scheduled")) {
+            let rank = 5e15;
+            if (["en_route", "on_site", "waiting_parts"].includes(job.state)) {
+                label = "In progress";
+                rank = -2;
+            } else if (job.state === "done") {
+                label = "To sign";
+                rank = -1;
+            } else if (date && date.toDateString() === today) {
                 label = "Today";
+                rank = 0;
+            } else if (date && date < now) {
+                label = "Late";
+                rank = -0.5;
             } else if (date) {
                 label = date.toLocaleDateString(undefined, {
                     weekday: "long",
                     day: "numeric",
                     month: "short",
                 });
+                rank = date.getTime();
             }
-            let group = groups.find((g) => g.label === label);
-            if (!group) {
-                group = {label, jobs: []};
-                groups.push(group);
+            if (!groups.has(label)) {
+                groups.set(label, {label, rank, jobs: []});
             }
-            group.jobs.push(job);
+            groups.get(label).jobs.push(job);
         }
-        return groups;
+        return [...groups.values()].sort((a, b) => a.rank - b.rank);
     }
 
     scheduledTime(job) {
