@@ -13,7 +13,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.tools import split_every
 
-from .cron_guard import run_batch_guarded
+from odoo.addons.workshop_job_card.tools.guarded import run_batch_guarded
 
 # kind -> (field recording the sending, mail template)
 REMINDERS = {

@@ -23,7 +23,11 @@ from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .cron_guard import CONCURRENT_ERRORS, run_batch_guarded
+from odoo.addons.workshop_job_card.tools.guarded import (
+    CONCURRENT_ERRORS,
+    run_batch_guarded,
+)
+
 from .workshop_contract import BILLABLE_STATES
 
 _logger = logging.getLogger(__name__)

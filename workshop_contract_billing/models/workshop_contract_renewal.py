@@ -17,9 +17,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_round, format_date, split_every
 from odoo.tools.misc import formatLang
 
+from odoo.addons.workshop_job_card.tools.guarded import CONCURRENT_ERRORS, run_guarded
 from odoo.addons.workshop_job_card.tools.privilege import is_granted
 
-from .cron_guard import CONCURRENT_ERRORS, run_guarded
 from .periods import ONE_DAY
 from .workshop_contract import BILLABLE_STATES, TERMINATION
 
@@ -217,9 +217,10 @@ class WorkshopContract(models.Model):
         the contract and does not stop its neighbours."""
         self.ensure_one()
         done = run_guarded(
-            self,
+            self.env,
             lambda: getattr(self, method)(date_ref) or True,
             self._record_billing_error,
+            self,
         )
         return 1 if done else 0
 

@@ -11,7 +11,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from .cron_guard import run_guarded
+from odoo.addons.workshop_job_card.tools.guarded import run_guarded
+
 from .periods import Period, period_anchor, period_bounds, period_index
 from .workshop_contract import BILLABLE_STATES
 
@@ -180,12 +181,13 @@ class WorkshopContract(models.Model):
             # the others from getting their visits
             created |= (
                 run_guarded(
-                    contract,
+                    contract.env,
                     lambda c=contract: c._generate_visit_jobs(date_ref),
                     lambda error, c=contract: c._record_cron_failure(
                         _("Preventive visits not created"),
                         _("Preventive visits not created: %s", error),
                     ),
+                    contract,
                 )
                 or self.env["workshop.job"]
             )

@@ -11,7 +11,7 @@ from odoo.tools import mute_logger
 
 from .common import ServiceCommon
 
-GUARD = "odoo.addons.workshop_contract_billing.models.cron_guard"
+GUARD = "odoo.addons.workshop_job_card.tools.guarded"
 
 
 @tagged("post_install", "-at_install")

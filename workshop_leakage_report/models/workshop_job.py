@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
-from ..tools.isolation import run_isolated
+from odoo.addons.workshop_job_card.tools.guarded import run_guarded
 
 ALERT = "workshop_leakage_report.mail_activity_type_leakage_alert"
 ESCALATION = "workshop_leakage_report.mail_activity_type_leakage_escalation"
@@ -29,7 +29,7 @@ class WorkshopJob(models.Model):
             jobs_env = self.with_company(company)
             # a company whose leaks cannot be read is logged and skipped; its
             # jobs' alerts come at the next run
-            reasons = run_isolated(
+            reasons = run_guarded(
                 self.env,
                 partial(jobs_env._workshop_leak_alert_reasons, company),
                 lambda exc: None,
@@ -57,7 +57,7 @@ class WorkshopJob(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
-        return run_isolated(self.env, work, note, f"{step} (job {self.id})")
+        return run_guarded(self.env, work, note, f"{step} (job {self.id})")
 
     @api.model
     def _workshop_leak_alert_reasons(self, company):

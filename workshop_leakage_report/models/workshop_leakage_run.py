@@ -8,8 +8,9 @@ from odoo import _, api, fields, models, modules
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from odoo.addons.workshop_job_card.tools.guarded import run_guarded
+
 from ..report.leak_sql import LEAKS, VALUE_GROUPS
-from ..tools.isolation import run_isolated
 
 _logger = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ class WorkshopLeakageRun(models.Model):
         company whose run fails is rolled back alone, gets a failed run its
         managers are asked to look at, and the others go on."""
         for company in self.env["res.company"].search([]):
-            run_isolated(
+            run_guarded(
                 self.env,
                 lambda company=company: self.with_company(company)._run_for_company(
                     company

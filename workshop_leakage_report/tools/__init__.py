@@ -1,1 +1,1 @@
-from . import isolation
+"""Plain Python helpers of the leakage report (no models here)."""
