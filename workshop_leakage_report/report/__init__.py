@@ -4,3 +4,6 @@ from . import workshop_leakage_billing_lag
 from . import workshop_leakage_lag_stats
 from . import workshop_leakage_parts_usage
 from . import workshop_leakage_dashboard
+from . import workshop_leakage_sla
+from . import workshop_leakage_contract_revenue
+from . import workshop_leakage_technician

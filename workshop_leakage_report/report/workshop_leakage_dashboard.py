@@ -285,14 +285,120 @@ class WorkshopLeakageDashboard(models.TransientModel):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def action_open_exceptions(self):
-        """The leaks behind the overview's figures."""
+    def _open_list(self, xmlid, domain, name=None):
+        """The window action ``xmlid`` showing only the records of ``domain``
+        (the one helper every figure's link goes through)."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "workshop_leakage_report.workshop_leakage_exception_action"
-        )
-        action["domain"] = self._period_domain("date")
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = domain
+        action["context"] = {}
+        # the list first: a figure opens the records behind it
+        views = action.get("views") or []
+        action["views"] = sorted(views, key=lambda view: view[1] != "list")
+        if name:
+            action["name"] = name
         return action
+
+    def _leak_domain(self):
+        return self._period_domain("date") + [("leak_kind", "in", LEAKS)]
+
+    def _done_job_ids(self):
+        """Ids of the jobs done in the period (the overview's job figures)."""
+        return [
+            job.id
+            for [job] in self.env["workshop.leakage.billing.lag"]._read_group(
+                self._period_domain("done_datetime"), ["job_id"]
+            )
+        ]
+
+    def action_open_exceptions(self):
+        """The leaks behind the overview's figures (revenue at risk, leaks)."""
+        return self._open_list(
+            "workshop_leakage_report.workshop_leakage_exception_action",
+            self._leak_domain(),
+        )
+
+    def action_open_jobs_done(self):
+        """The jobs done in the period, with their billing lag."""
+        return self._open_list(
+            "workshop_leakage_report.workshop_leakage_billing_lag_action",
+            self._period_domain("done_datetime"),
+        )
+
+    def action_open_jobs_leaking(self):
+        """The jobs done in the period that have a leak (jobs with leaks, leak
+        rate)."""
+        leaking = self.env["workshop.leakage.exception"]._read_group(
+            self._leak_domain() + [("job_id", "in", self._done_job_ids())],
+            ["job_id"],
+        )
+        return self._open_list(
+            "workshop_job_card.workshop_job_action",
+            [("id", "in", [job.id for [job] in leaking])],
+            _("Jobs with Leaks"),
+        )
+
+    def action_open_billing_lag(self):
+        """The invoiced jobs of the period with their days to invoice and to
+        send (median, P90)."""
+        return self._open_list(
+            "workshop_leakage_report.workshop_leakage_billing_lag_action",
+            self._period_domain("done_datetime") + [("is_invoiced", "=", True)],
+        )
+
+    def action_open_jobs_logged(self):
+        """The jobs done in the period (share fully logged on site)."""
+        return self._open_list(
+            "workshop_job_card.workshop_job_action",
+            [("id", "in", self._done_job_ids())],
+            _("Jobs Done"),
+        )
+
+    def action_open_margin(self):
+        """Issued vs invoiced of the invoiced jobs of the period (margin per
+        job)."""
+        invoiced = self.env["workshop.leakage.billing.lag"]._read_group(
+            self._period_domain("done_datetime") + [("is_invoiced", "=", True)],
+            ["job_id"],
+        )
+        return self._open_list(
+            "workshop_leakage_report.workshop_leakage_reconciliation_action",
+            [("job_id", "in", [job.id for [job] in invoiced])],
+        )
+
+    def action_open_contract_revenue(self):
+        """The posted contract invoices and credit notes of the period."""
+        return self._open_list(
+            "workshop_leakage_report.workshop_leakage_contract_revenue_action",
+            self._period_domain("invoice_date"),
+        )
+
+    def action_open_contract_cost(self):
+        """The parts used on jobs of covered assets done in the period."""
+        self.ensure_one()
+        assets = self.env["workshop.contract.asset"]._read_group(
+            [
+                ("contract_id.company_id", "=", self.company_id.id),
+                ("contract_id.state", "in", ("active", "to_renew", "expired")),
+            ],
+            ["asset_id"],
+        )
+        jobs = self.env["workshop.leakage.billing.lag"]._read_group(
+            self._period_domain("done_datetime")
+            + [("job_id.asset_id", "in", [asset.id for [asset] in assets])],
+            ["job_id"],
+        )
+        return self._open_list(
+            "workshop_leakage_report.workshop_leakage_reconciliation_action",
+            [("job_id", "in", [job.id for [job] in jobs])],
+        )
+
+    def action_open_sla(self):
+        """The jobs of the period with an SLA, met or breached."""
+        return self._open_list(
+            "workshop_leakage_report.workshop_leakage_sla_action",
+            self._period_domain("done_datetime"),
+        )
 
     def action_export_xlsx(self):
         """Build the XLSX workbook (summary, leaks by job, usage, billing lag)

@@ -14,3 +14,5 @@ from . import test_core_returns
 from . import test_settings
 from . import test_multi_company
 from . import test_rpc_abuse
+from . import test_dashboards
+from . import test_leakage_overview

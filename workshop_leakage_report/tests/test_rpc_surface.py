@@ -20,6 +20,15 @@ PUBLIC_METHODS = {
         "write",
         "action_open_exceptions",
         "action_export_xlsx",
+        # each figure's list (the records behind it, under the user's rules)
+        "action_open_jobs_done",
+        "action_open_jobs_leaking",
+        "action_open_billing_lag",
+        "action_open_jobs_logged",
+        "action_open_margin",
+        "action_open_contract_revenue",
+        "action_open_contract_cost",
+        "action_open_sla",
     },
 }
 
@@ -53,7 +62,10 @@ class TestRpcSurface(LeakageCommon):
                 run.with_user(user).action_open_exceptions()
             with self.assertRaises(AccessError):
                 board.with_user(user).action_export_xlsx()
-            with self.assertRaises(AccessError):
-                board.with_user(user).action_open_exceptions()
+            for method in sorted(PUBLIC_METHODS["workshop.leakage.dashboard"]):
+                if not method.startswith("action_open_"):
+                    continue
+                with self.assertRaises(AccessError):
+                    getattr(board.with_user(user), method)()
         with self.assertRaises(AccessError):
             self.env["workshop.leakage.run"].with_user(portal).action_run_now()
