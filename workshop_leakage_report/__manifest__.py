@@ -29,6 +29,7 @@
         "views/menus.xml",
     ],
     "demo": ["demo/workshop_leakage_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,
     "development_status": "Beta",

@@ -1,6 +1,6 @@
 import logging
 import threading
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
 
@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from odoo.addons.workshop_job_card.tools.guarded import run_guarded
 
+from ..report.leak_facts import prepare_read
 from ..report.leak_sql import LEAKS, VALUE_GROUPS
 
 _logger = logging.getLogger(__name__)
@@ -84,6 +85,14 @@ class WorkshopLeakageRun(models.Model):
         "(see the chatter); the next run of the week replaces it.",
     )
     failure_reason = fields.Text(readonly=True)
+    is_reconstructed = fields.Boolean(
+        string="Reconstructed",
+        readonly=True,
+        help="Rebuilt from history when the leakage report was installed: the "
+        "leaks known today that date from that week or before. Leaks fixed "
+        "since then no longer show, so the figures can be lower than a run "
+        "that week would have found.",
+    )
 
     _sql_constraints = [
         (
@@ -202,23 +211,24 @@ class WorkshopLeakageRun(models.Model):
         self.env.cr.execute(
             SQL("SELECT id FROM res_company WHERE id = %s FOR UPDATE", company.id)
         )
-        previous = self.search(
-            [
-                ("company_id", "=", company.id),
-                ("week_start", "<", week_start),
-                ("state", "=", "done"),
-            ],
-            limit=1,
-        )
+        earlier = [
+            ("company_id", "=", company.id),
+            ("week_start", "<", week_start),
+            ("state", "=", "done"),
+        ]
+        previous = self.search(earlier, limit=1)
+        # a reconstructed week read no stored totals: the changes are counted
+        # from the last run that did (none: a full reconciliation)
+        last_read = self.search(earlier + [("is_reconstructed", "=", False)], limit=1)
         Total = self.env["workshop.leakage.job.total"]
         now = fields.Datetime.now()
-        if previous:
-            job_ids = Total._changed_job_ids(company, previous.run_datetime)
+        if last_read:
+            job_ids = Total._changed_job_ids(company, last_read.run_datetime)
             scanned = Total._refresh(company, job_ids)
         else:
             scanned = Total._refresh(company)
         vals = self._prepare_run_vals(
-            company, today, week_start, previous, scanned, now
+            company, today, week_start, previous, scanned, now, last_read
         )
         if existing:
             # this week's failed run: completed in place, its history kept
@@ -258,7 +268,13 @@ class WorkshopLeakageRun(models.Model):
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
     @api.model
-    def _prepare_run_vals(self, company, today, week_start, previous, scanned, now):
+    def _prepare_run_vals(
+        self, company, today, week_start, previous, scanned, now, last_read=None
+    ):
+        """Values of the run: ``previous`` is the run the change is measured
+        against, ``last_read`` the run changes were read since (defaults to
+        ``previous``; a reconstructed run read nothing)."""
+        last_read = previous if last_read is None else last_read
         summary = self._summary_by_kind(company)
         lines = []
         for kind in LEAKS:
@@ -292,8 +308,8 @@ class WorkshopLeakageRun(models.Model):
             "date": today,
             "week_start": week_start,
             "run_datetime": now,
-            "since_datetime": previous.run_datetime if previous else False,
-            "mode": "incremental" if previous else "full",
+            "since_datetime": last_read.run_datetime if last_read else False,
+            "mode": "incremental" if last_read else "full",
             "previous_run_id": previous.id if previous else False,
             "jobs_scanned": scanned,
             "job_count": job_count,
@@ -304,6 +320,132 @@ class WorkshopLeakageRun(models.Model):
             "value_risk_change": risk - (previous.value_risk if previous else 0.0),
             "line_ids": lines,
         }
+
+    # ------------------------------------------------------------------
+    # The trend from history (at install)
+    # ------------------------------------------------------------------
+    @api.model
+    def _backfill_history(self, today=None, weeks=52):
+        """One reconstructed run per past week with activity (a job reported
+        or done, a leak dated that week) of the last ``weeks`` weeks, for
+        every company, so the trend has a line before the first scheduled
+        run. A week that already has a run keeps it: calling this again
+        creates nothing. Each run counts the leaks known now that date from
+        its week or before, per kind, as the weekly run adds them up; it
+        notifies nobody. Returns the new runs."""
+        today = today or fields.Date.context_today(self)
+        this_week = today - timedelta(days=today.weekday())
+        rows = self._history_rows(this_week - timedelta(weeks=weeks), this_week)
+        weeks_vals, lines = {}, {}
+        for company_id, week_start, kind, jobs, count, qty, sale, cost, risk in rows:
+            key = (company_id, week_start)
+            if kind is None:
+                # the week's totals (all kinds): jobs counted once
+                weeks_vals[key] = {
+                    "company_id": company_id,
+                    "week_start": week_start,
+                    "job_count": jobs or 0,
+                    "leak_count": count or 0,
+                    "value_sale": sale or 0.0,
+                    "value_cost": cost or 0.0,
+                    "value_risk": risk or 0.0,
+                }
+            elif count:
+                lines.setdefault(key, []).append(
+                    fields.Command.create(
+                        {
+                            "leak_kind": kind,
+                            "job_count": jobs or 0,
+                            "leak_count": count,
+                            "quantity": qty or 0.0,
+                            "value_sale": sale or 0.0,
+                            "value_cost": cost or 0.0,
+                            "value_risk": risk or 0.0,
+                        }
+                    )
+                )
+        vals_list, risk_before = [], {}
+        now = fields.Datetime.now()
+        for key in sorted(weeks_vals):
+            vals = weeks_vals[key]
+            week_end = vals["week_start"] + timedelta(days=6)
+            vals.update(
+                {
+                    "date": week_end,
+                    "run_datetime": datetime.combine(week_end, time(23, 59)),
+                    "mode": "full",
+                    "is_reconstructed": True,
+                    "notified_datetime": now,
+                    "value_risk_change": vals["value_risk"]
+                    - risk_before.get(key[0], 0.0),
+                    "line_ids": lines.get(key, []),
+                }
+            )
+            risk_before[key[0]] = vals["value_risk"]
+            vals_list.append(vals)
+        return self.with_context(tracking_disable=True, mail_create_nolog=True).create(
+            vals_list
+        )
+
+    @api.model
+    def _history_rows(self, date_from, date_to):
+        """(company, week, leak kind, jobs, leaks, quantity, sale, cost, risk)
+        per company and past week with activity in [date_from, date_to) and
+        no run yet, per leak kind and (kind None) for all kinds: the leaks
+        dated up to the end of that week. One query; the leaks are read once."""
+        prepare_read(self.env)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH activity AS (
+                  SELECT company_id, reported_datetime::date AS day
+                    FROM workshop_job
+                   WHERE reported_datetime >= %(start)s
+                     AND reported_datetime < %(stop)s
+                  UNION
+                  SELECT company_id, done_datetime::date
+                    FROM workshop_job
+                   WHERE done_datetime >= %(start)s AND done_datetime < %(stop)s
+                ), weeks AS (
+                  SELECT DISTINCT a.company_id,
+                         date_trunc('week', a.day)::date AS week_start
+                    FROM activity a
+                   WHERE NOT EXISTS (
+                     SELECT 1 FROM workshop_leakage_run r
+                      WHERE r.company_id = a.company_id
+                        AND r.week_start = date_trunc('week', a.day)::date)
+                ), leaks AS MATERIALIZED (
+                  SELECT company_id, leak_kind, job_id, date, quantity,
+                         value_sale, value_cost, value_risk
+                    FROM workshop_leakage_exception
+                   WHERE date < %(stop)s
+                     AND (job_id IS NOT NULL OR leak_kind IN %(jobless)s)
+                )
+                SELECT w.company_id, w.week_start, l.leak_kind,
+                       COUNT(DISTINCT l.job_id), COUNT(l.leak_kind),
+                       SUM(l.quantity), SUM(l.value_sale), SUM(l.value_cost),
+                       SUM(l.value_risk)
+                  FROM weeks w
+                  LEFT JOIN leaks l ON l.company_id = w.company_id
+                                   AND l.date < w.week_start + 7
+                 GROUP BY GROUPING SETS ((w.company_id, w.week_start, l.leak_kind),
+                                         (w.company_id, w.week_start))
+                """,
+                start=date_from,
+                stop=date_to,
+                jobless=JOBLESS_KINDS,
+            )
+        )
+        # a week with no leak at all: its kind row is (None, 0 leaks) like
+        # the total row; keep one total row per week
+        rows, totals = [], set()
+        for row in self.env.cr.fetchall():
+            if row[2] is None:
+                if (row[0], row[1]) in totals:
+                    continue
+                totals.add((row[0], row[1]))
+            rows.append(row)
+        return rows
 
     def _notify_managers(self):
         """Email the summary (mail template, queued: sent after commit) and give

@@ -16,3 +16,4 @@ from . import test_multi_company
 from . import test_rpc_abuse
 from . import test_dashboards
 from . import test_leakage_overview
+from . import test_backfill
