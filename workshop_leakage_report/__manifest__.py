@@ -28,7 +28,7 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/workshop_leakage_demo.xml"],
+    "demo": ["demo/workshop_leakage_demo.xml", "demo/workshop_demo_history.xml"],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,

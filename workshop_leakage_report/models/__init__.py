@@ -7,3 +7,4 @@ from . import workshop_leakage_job_total
 from . import workshop_leakage_run
 from . import workshop_leakage_run_line
 from . import workshop_job
+from . import workshop_leakage_demo_history

@@ -36,7 +36,7 @@ LEAKS = [
 ]
 
 # grid: A (labels) B-D (figures), E (gap), F (labels) G-I (figures)
-COLS = {0: 230, 1: 110, 2: 110, 3: 110, 4: 30, 5: 230, 6: 110, 7: 110, 8: 110}
+COLS = {0: 200, 1: 115, 2: 115, 3: 115, 4: 20, 5: 200, 6: 115, 7: 115, 8: 115}
 WIDTH = sum(COLS.values())
 ROW_HEIGHT = 23
 TITLE_HEIGHT = 50
@@ -125,7 +125,9 @@ class Dashboard:
         }
         return list_id
 
-    def scorecard(self, title, formula, fmt="1"):
+    def scorecard(self, title, formula, fmt=None):
+        """A figure on top; ``fmt`` a key of FORMATS, None for amounts (the
+        pivot's currency format)."""
         self.scorecards.append((title, formula, fmt))
 
     def chart(
@@ -196,7 +198,8 @@ class Dashboard:
                 row = index + 1
                 data_cells[f"A{row}"] = {"content": title}
                 data_cells[f"B{row}"] = {"content": formula}
-                data_cells[f"B{row}"]["format"] = fmt
+                if fmt:
+                    data_cells[f"B{row}"]["format"] = fmt
                 figures.append(
                     {
                         "id": _uid(self.key, "score", str(index)),
