@@ -41,18 +41,18 @@ class WorkshopDispatch(models.AbstractModel):
         teams and skills to filter by."""
         self._check_coordinator()
         start, end = self._parse_window(start, end)
-        users = self._technicians(team_id=team_id, skill_id=skill_id)
-        techs = self._tech_profiles(users, start, end)
-        bookings, jobs = self._bookings(users, start, end)
+        rows = self._technicians(team_id=team_id, skill_id=skill_id)
+        techs = self._tech_profiles(rows, start, end)
+        bookings, jobs = self._bookings(techs, start, end)
         panel = self._panel_jobs()
-        skills = self.env["workshop.skill"].search_fetch([], ["name", "color"])
-        teams = self.env["workshop.team"].search_fetch([], ["name"])
+        skills = self.env["workshop.skill"].search_read([], ["name", "color"])
+        teams = self.env["workshop.team"].search_read([], ["name"])
         return {
-            "technicians": [self._tech_card(user, techs[user.id]) for user in users],
+            "technicians": [self._tech_card(row, techs[row["id"]]) for row in rows],
             "jobs": self._job_cards(jobs, techs, bookings),
             "unscheduled": [self._job_card(job) for job in panel],
-            "skills": [{"id": s.id, "name": s.name, "color": s.color} for s in skills],
-            "teams": [{"id": t.id, "name": t.name} for t in teams],
+            "skills": skills,
+            "teams": teams,
         }
 
     @api.model
@@ -60,9 +60,9 @@ class WorkshopDispatch(models.AbstractModel):
         """The conflicts of moving the job to ``technician_id`` from ``start``
         to ``end``, before it is done: ``[{code, message}]``."""
         self._check_coordinator()
-        job, user = self._job_and_technician(job_id, technician_id)
+        job, _user, row = self._job_and_technician(job_id, technician_id)
         start, end = self._parse_window(start, end)
-        return self._slot_conflicts(job, user, start, end)
+        return self._slot_conflicts(job, row, start, end)
 
     @api.model
     def move_job(
@@ -78,13 +78,13 @@ class WorkshopDispatch(models.AbstractModel):
         dispatches it); ``from_technician_id`` is the technician it is taken
         from. Returns the job's card with its conflicts after the move."""
         self._check_coordinator()
-        job, user = self._job_and_technician(job_id, technician_id)
+        job, user, row = self._job_and_technician(job_id, technician_id)
         start, end = self._parse_window(start, end)
         self._schedule(job, user, start, end, from_technician_id)
         if dispatch and job.state == "scheduled":
             job.action_dispatch()
         card = self._job_card(self._read_jobs([("id", "=", job.id)])[0])
-        card["conflicts"] = self._slot_conflicts(job, user, start, end)
+        card["conflicts"] = self._slot_conflicts(job, row, start, end)
         return card
 
     # ------------------------------------------------------------------
@@ -97,15 +97,15 @@ class WorkshopDispatch(models.AbstractModel):
         skills or without a slot follow, with the reason."""
         self._check_coordinator()
         job = self._movable_jobs([job_id])
+        need = self._needs(job)[0]
         earliest = self._earliest(earliest)
-        users = self._technicians(company=job.company_id)
         until = earliest + planner.HORIZON
-        techs = self._tech_profiles(users, earliest, until)
-        bookings, _jobs = self._bookings(users, earliest, until, exclude=job)
-        rows = planner.rank(
-            job._dispatch_need(), list(techs.values()), bookings, earliest, until
+        techs = self._tech_profiles(
+            self._technicians(company=job.company_id), earliest, until
         )
-        return [self._suggestion_row(row, users) for row in rows]
+        bookings, _jobs = self._bookings(techs, earliest, until, exclude=job)
+        rows = planner.rank(need, list(techs.values()), bookings, earliest, until)
+        return [self._suggestion_row(row, techs) for row in rows]
 
     @api.model
     def auto_plan(self, job_ids, earliest=False):
@@ -118,18 +118,16 @@ class WorkshopDispatch(models.AbstractModel):
             raise UserError(_("Plan the jobs of one company at a time."))
         earliest = self._earliest(earliest)
         until = earliest + planner.HORIZON
-        users = self._technicians(company=jobs.company_id)
-        techs = self._tech_profiles(users, earliest, until)
-        bookings, _jobs = self._bookings(users, earliest, until, exclude=jobs)
-        planned, unplanned = planner.plan(
-            [job._dispatch_need() for job in jobs],
-            list(techs.values()),
-            bookings,
-            earliest,
-            until,
+        techs = self._tech_profiles(
+            self._technicians(company=jobs.company_id), earliest, until
         )
-        names = {job.id: job.name for job in jobs}
-        tech_names = {user.id: user.name for user in users}
+        bookings, _jobs = self._bookings(techs, earliest, until, exclude=jobs)
+        needs = self._needs(jobs)
+        planned, unplanned = planner.plan(
+            needs, list(techs.values()), bookings, earliest, until
+        )
+        names = {need.id: need.name for need in needs}
+        tech_names = {tech.id: tech.name for tech in techs.values()}
         return {
             "planned": [
                 {
@@ -193,26 +191,27 @@ class WorkshopDispatch(models.AbstractModel):
         jobs = self._movable_jobs([entry[0] for entry in entries])
         if len(jobs) != len(entries):
             raise UserError(_("A job appears twice in the plan."))
-        users = self._technicians(company=jobs.company_id)
+        rows = {row["id"]: row for row in self._technicians(company=jobs.company_id)}
         checked = []
         for job_id, tech_id, start, end in entries:
             job = jobs.browse(job_id)
-            user = users.browse(tech_id)
-            if user not in users or job.company_id not in user.company_ids:
+            row = rows.get(tech_id)
+            if not row or job.company_id.id not in row["company_ids"]:
                 raise UserError(_("%s cannot be given to this technician.", job.name))
             start, end = self._parse_window(start, end)
-            checked.append((job, user, start, end))
-        self._check_plan_bookings(checked, jobs, users)
+            checked.append((job, self.env["res.users"].browse(tech_id), start, end))
+        self._check_plan_bookings(checked, jobs, list(rows.values()))
         return checked
 
-    def _check_plan_bookings(self, checked, jobs, users):
+    def _check_plan_bookings(self, checked, jobs, rows):
         first = min(entry[2] for entry in checked)
         last = max(entry[3] for entry in checked)
-        techs = self._tech_profiles(users, first, last)
-        bookings, booked = self._bookings(users, first, last, exclude=jobs)
+        techs = self._tech_profiles(rows, first, last)
+        bookings, booked = self._bookings(techs, first, last, exclude=jobs)
+        needs = {need.id: need for need in self._needs(jobs)}
         for job, user, start, end in checked:
             conflicts = planner.slot_conflicts(
-                techs[user.id], job._dispatch_need(), start, end, bookings[user.id]
+                techs[user.id], needs[job.id], start, end, bookings[user.id]
             )
             hard = [c for c in conflicts if c["code"] in ("skill", "overlap")]
             if hard:
@@ -222,12 +221,12 @@ class WorkshopDispatch(models.AbstractModel):
                     _(
                         "%(job)s cannot go to %(tech)s: %(why)s",
                         job=job.name,
-                        tech=user.name,
+                        tech=techs[user.id].name,
                         why="; ".join(m["message"] for m in messages),
                     )
                 )
             bookings[user.id].append(
-                planner.Booking(start, end, job.id, job._dispatch_location())
+                planner.Booking(start, end, job.id, needs[job.id].location)
             )
             bookings[user.id].sort()
 
@@ -235,13 +234,21 @@ class WorkshopDispatch(models.AbstractModel):
     # Reads
     # ------------------------------------------------------------------
     def _job_and_technician(self, job_id, technician_id):
+        """(job, user, row of :meth:`_technicians`) of a move."""
         job = self._movable_jobs([job_id])
-        users = self._technicians(company=job.company_id)
-        if not isinstance(technician_id, int) or technician_id not in users.ids:
+        rows = []
+        if isinstance(technician_id, int):
+            rows = self._technicians(company=job.company_id, user_ids=[technician_id])
+        if not rows:
             raise UserError(
                 _("This user is not a technician of %s's company.", job.name)
             )
-        return job, users.browse(technician_id)
+        return job, self.env["res.users"].browse(technician_id), rows[0]
+
+    def _needs(self, jobs):
+        """The jobs as the planner sees them, read in one query."""
+        rows = {row["id"]: row for row in self._read_jobs([("id", "in", jobs.ids)])}
+        return [self._need(rows[job.id]) for job in jobs]
 
     def _movable_jobs(self, job_ids):
         """The jobs, readable and writable by the user, that the board may move."""
@@ -264,19 +271,22 @@ class WorkshopDispatch(models.AbstractModel):
             )
         return jobs
 
-    def _slot_conflicts(self, job, user, start, end):
-        techs = self._tech_profiles(user, start - timedelta(hours=12), end)
+    def _slot_conflicts(self, job, row, start, end):
+        techs = self._tech_profiles([row], start - timedelta(hours=12), end)
         bookings, booked = self._bookings(
-            user, start - timedelta(hours=12), end + timedelta(hours=12), exclude=job
+            techs,
+            start - timedelta(hours=12),
+            end + timedelta(hours=12),
+            exclude=job,
         )
         conflicts = planner.slot_conflicts(
-            techs[user.id], job._dispatch_need(), start, end, bookings[user.id]
+            techs[row["id"]], self._needs(job)[0], start, end, bookings[row["id"]]
         )
         return self._describe(conflicts, self._names(booked))
 
-    def _suggestion_row(self, row, users):
-        user = users.browse(row["technician_id"])
-        result = {"technician_id": user.id, "technician_name": user.name}
+    def _suggestion_row(self, row, techs):
+        tech = techs[row["technician_id"]]
+        result = {"technician_id": tech.id, "technician_name": tech.name}
         if "score" in row:
             result.update(
                 start=_dt(row["start"]),

@@ -16,6 +16,40 @@ def _not(domain):
     return ["!", *expression.normalize_domain(domain)]
 
 
+def sla_status_at(job, now):
+    """The SLA status of ``job`` at ``now``: a job record or a mapping with its
+    state, deadlines, risk dates, arrival and completion (the dispatch board
+    reads them as plain rows)."""
+    if job["state"] == "cancelled" or (
+        not job["response_deadline"] and not job["resolution_deadline"]
+    ):
+        return "none"
+    checks = (
+        (
+            job["response_deadline"],
+            job["response_risk_datetime"],
+            job["arrived_datetime"],
+        ),
+        (
+            job["resolution_deadline"],
+            job["resolution_risk_datetime"],
+            job["done_datetime"],
+        ),
+    )
+    status = "met"
+    for deadline, risk_from, reached in checks:
+        if not deadline:
+            continue
+        if reached:
+            if reached > deadline:
+                return "breached"
+            continue
+        if now > deadline:
+            return "breached"
+        status = "at_risk" if now >= risk_from or status == "at_risk" else "on_track"
+    return status
+
+
 # split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
@@ -81,36 +115,7 @@ class WorkshopJob(models.Model):
 
     def _sla_status_at(self, now):
         self.ensure_one()
-        if self.state == "cancelled" or (
-            not self.response_deadline and not self.resolution_deadline
-        ):
-            return "none"
-        checks = (
-            (
-                self.response_deadline,
-                self.response_risk_datetime,
-                self.arrived_datetime,
-            ),
-            (
-                self.resolution_deadline,
-                self.resolution_risk_datetime,
-                self.done_datetime,
-            ),
-        )
-        status = "met"
-        for deadline, risk_from, reached in checks:
-            if not deadline:
-                continue
-            if reached:
-                if reached > deadline:
-                    return "breached"
-                continue
-            if now > deadline:
-                return "breached"
-            status = (
-                "at_risk" if now >= risk_from or status == "at_risk" else "on_track"
-            )
-        return status
+        return sla_status_at(self, now)
 
     def _search_sla_status(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):

@@ -4,6 +4,9 @@ from odoo.tests import users
 
 from .common_dispatch import DispatchCommon, at, dt
 
+# The board's SQL queries for one calendar, whatever its number of jobs.
+BOARD_QUERIES = 16
+
 
 class TestDispatchBoard(DispatchCommon):
     def _board(self, day=0, days=1, **filters):
@@ -63,6 +66,16 @@ class TestDispatchBoard(DispatchCommon):
         few = count(5)
         many = count(40)
         self.assertEqual(few, many, "the board's queries grow with its jobs")
+        # and that number is known: the user's company (1); the technicians (1);
+        # the calendars, attendances, resources and leaves read once (5), then
+        # two searches per calendar, one here (2); the board's jobs (1), the side
+        # panel (1), skills (1), teams (1); the user's language and time zone for
+        # the dates of the SLA messages (3)
+        dispatch = self._as_coordinator()
+        self.env.invalidate_all()
+        with self.assertQueryCount(BOARD_QUERIES):
+            board = dispatch.get_board(dt(at(0)), dt(at(0, 7)))
+        self.assertEqual(len(board["jobs"]), 45)
 
 
 class TestDispatchConflicts(DispatchCommon):
