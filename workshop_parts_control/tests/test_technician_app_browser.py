@@ -299,9 +299,12 @@ class TestTechnicianAppOffline(HttpCase, TechnicianAppBrowserCommon):
             outbox = self._eval(
                 "JSON.parse(JSON.stringify(window.workshopTechnicianApp.store.state.outbox))"
             )
-            self.env.invalidate_all()
-            self.assertFalse(job.timelog_ids, "nothing reached the server offline")
-            self.assertEqual(job.state, "dispatched")
+            # the test lock: no request of the page (or of its service worker)
+            # uses the shared test cursor while this thread does
+            with self.env.registry.test_lock:
+                self.env.invalidate_all()
+                self.assertFalse(job.timelog_ids, "nothing reached the server offline")
+                self.assertEqual(job.state, "dispatched")
 
             # reload with no network: the page comes from the cache, the
             # outbox from IndexedDB
@@ -317,8 +320,9 @@ class TestTechnicianAppOffline(HttpCase, TechnicianAppBrowserCommon):
             )
 
             # meanwhile the office cancels the other job
-            other.action_cancel()
-            self.cr.flush()
+            with self.env.registry.test_lock:
+                other.action_cancel()
+                self.cr.flush()
             self._set_offline(False)
             self._click(".o_workshop_app_sync")
             self._wait(
