@@ -90,6 +90,20 @@ class TestLeakageOverview(LeakageCommon):
                 [node] = arch.xpath(f"//field[@name='{name}']")
                 self.assertEqual(node.get("widget"), "monetary")
         self.assertTrue(arch.xpath("//field[@name='currency_id']"))
+        # the currency is related to the company: a user without the
+        # multi-company group still gets the company in the form, or a new
+        # overview shows its amounts without currency
+        single = board.with_user(self.manager)
+        self.assertFalse(self.manager.has_group("base.group_multi_company"))
+        arch = etree.fromstring(
+            single.get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertTrue(arch.xpath("//field[@name='company_id']"))
+        spec = {"company_id": {}, "currency_id": {}, "revenue_at_risk": {}}
+        values = single.onchange({}, [], spec)["value"]
+        currency = values["currency_id"]
+        currency = currency["id"] if isinstance(currency, dict) else currency
+        self.assertEqual(currency, self.company.currency_id.id)
         self.assertGreater(board.revenue_at_risk, 0)
         self.assertGreater(board.contract_revenue, 0)
 
