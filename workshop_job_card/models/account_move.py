@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.actions import records_action
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -25,16 +27,11 @@ class AccountMove(models.Model):
             move.workshop_job_count = len(jobs)
 
     def action_view_workshop_jobs(self):
+        """Open the job cards this invoice bills."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "workshop_job_card.workshop_job_action"
+        return records_action(
+            self.workshop_job_ids, "workshop_job_card.workshop_job_action"
         )
-        jobs = self.workshop_job_ids
-        if len(jobs) == 1:
-            action.update(views=[(False, "form")], res_id=jobs.id)
-        else:
-            action["domain"] = [("id", "in", jobs.ids)]
-        return action
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
         if not default_values_list:

@@ -2,8 +2,10 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero
 
+from ..tools.actions import records_action
+from ..tools.locks import lock_rows
 from .workshop_job import BILLABLE_STATES, COORDINATOR
 
 INVOICE_STATUS = [
@@ -189,16 +191,11 @@ class WorkshopJob(models.Model):
         return self._action_view_invoices()
 
     def _action_view_invoices(self):
-        moves = self.invoice_ids
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
+        return records_action(
+            self.invoice_ids,
+            "account.action_move_out_invoice_type",
+            context={"default_move_type": "out_invoice"},
         )
-        if len(moves) == 1:
-            action.update(views=[(False, "form")], res_id=moves.id)
-        else:
-            action["domain"] = [("id", "in", moves.ids)]
-        action["context"] = {"default_move_type": "out_invoice"}
-        return action
 
     # ------------------------------------------------------------------
     # The invoicing pipeline
@@ -207,16 +204,7 @@ class WorkshopJob(models.Model):
         """Lock the job rows: a concurrent invoicing of the same jobs waits,
         then fails with a serialization error and is replayed by Odoo against
         the committed result."""
-        if not self:
-            return
-        self.flush_recordset()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM workshop_job WHERE id IN %s ORDER BY id FOR UPDATE",
-                tuple(self.ids),
-            )
-        )
-        self.invalidate_recordset()
+        lock_rows(self)
 
     def _create_invoices(self, grouped=False, auto=False):
         """Invoice the jobs; return the new invoices.

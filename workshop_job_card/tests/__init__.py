@@ -12,3 +12,4 @@ from . import test_dispatch_planner
 from . import test_dispatch
 from . import test_dispatch_tour
 from . import test_dispatch_rpc
+from . import test_tools
