@@ -21,8 +21,9 @@ def public_methods(addon, packages=("models", "wizards"), exclude=()):
             pkg = importlib.import_module(f"odoo.addons.{addon}.{package}")
         except ModuleNotFoundError:
             continue
-        for info in pkgutil.iter_modules(pkg.__path__):
-            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        # sub-packages too: the concerns of one model may share a folder
+        for info in pkgutil.walk_packages(pkg.__path__, prefix=f"{pkg.__name__}."):
+            module = importlib.import_module(info.name)
             for _name, cls in inspect.getmembers(module, inspect.isclass):
                 if (
                     not issubclass(cls, models.BaseModel)
