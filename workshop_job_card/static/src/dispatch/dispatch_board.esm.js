@@ -191,10 +191,15 @@ export class DispatchBoard extends Component {
         return {left: left * 100, width: Math.max(right - left, 0.004) * 100};
     }
 
+    /** Hours booked within the window shown (a job running over several days
+     * counts only its part of the window). */
     loadHours(jobs) {
+        const from = this.state.anchor;
+        const to = this.state.anchor.plus({days: this.days});
         const hours = jobs.reduce((sum, job) => {
-            const diff = deserializeDateTime(job.end).diff(deserializeDateTime(job.start));
-            return sum + diff.as("hours");
+            const start = DateTime.max(deserializeDateTime(job.start), from);
+            const end = DateTime.min(deserializeDateTime(job.end), to);
+            return end > start ? sum + end.diff(start).as("hours") : sum;
         }, 0);
         return Math.round(hours * 10) / 10;
     }
