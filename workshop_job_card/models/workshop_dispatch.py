@@ -103,7 +103,9 @@ class WorkshopDispatch(models.AbstractModel):
         techs = self._tech_profiles(
             self._technicians(company=job.company_id), earliest, until
         )
-        bookings, _jobs = self._bookings(techs, earliest, until, exclude=job)
+        bookings, _jobs = self._bookings(
+            techs, earliest, until, exclude=job, schedule_only=True
+        )
         rows = planner.rank(need, list(techs.values()), bookings, earliest, until)
         return [self._suggestion_row(row, techs) for row in rows]
 
@@ -121,7 +123,9 @@ class WorkshopDispatch(models.AbstractModel):
         techs = self._tech_profiles(
             self._technicians(company=jobs.company_id), earliest, until
         )
-        bookings, _jobs = self._bookings(techs, earliest, until, exclude=jobs)
+        bookings, _jobs = self._bookings(
+            techs, earliest, until, exclude=jobs, schedule_only=True
+        )
         needs = self._needs(jobs)
         planned, unplanned = planner.plan(
             needs, list(techs.values()), bookings, earliest, until
@@ -207,7 +211,9 @@ class WorkshopDispatch(models.AbstractModel):
         first = min(entry[2] for entry in checked)
         last = max(entry[3] for entry in checked)
         techs = self._tech_profiles(rows, first, last)
-        bookings, booked = self._bookings(techs, first, last, exclude=jobs)
+        bookings, booked = self._bookings(
+            techs, first, last, exclude=jobs, schedule_only=True
+        )
         needs = {need.id: need for need in self._needs(jobs)}
         for job, user, start, end in checked:
             conflicts = planner.slot_conflicts(
@@ -278,6 +284,7 @@ class WorkshopDispatch(models.AbstractModel):
             start - timedelta(hours=12),
             end + timedelta(hours=12),
             exclude=job,
+            schedule_only=True,
         )
         conflicts = planner.slot_conflicts(
             techs[row["id"]], self._needs(job)[0], start, end, bookings[row["id"]]

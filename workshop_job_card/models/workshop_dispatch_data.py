@@ -46,6 +46,13 @@ JOB_FIELDS = [
     "sla_status",
 ]
 PARTNER_FIELDS = ["name", "city", "partner_latitude", "partner_longitude"]
+# What a schedule needs of a job (suggestions, plans, a slot's conflicts).
+SCHEDULE_COLUMNS = [
+    "name",
+    "scheduled_datetime",
+    "scheduled_end_datetime",
+    "labour_estimate_hours",
+]
 # Stored columns of a job the board's query selects: the shown fields and what
 # the SLA status is computed from.
 JOB_COLUMNS = [
@@ -275,10 +282,11 @@ class WorkshopDispatchData(models.AbstractModel):
     # ------------------------------------------------------------------
     # Jobs
     # ------------------------------------------------------------------
-    def _bookings(self, user_ids, start, end, exclude=None):
+    def _bookings(self, user_ids, start, end, exclude=None, schedule_only=False):
         """``({user id: [Booking]}, rows)``: the users' jobs that overlap
         [start, end] (sorted bookings, and rows of :meth:`_read_jobs`),
-        without ``exclude``."""
+        without ``exclude``. ``schedule_only``: rows with the schedule, name
+        and location only (suggestions and plans show no job card)."""
         user_ids = list(user_ids)
         domain = [
             ("technician_ids", "in", user_ids),
@@ -292,7 +300,9 @@ class WorkshopDispatchData(models.AbstractModel):
         ]
         if exclude:
             domain.append(("id", "not in", exclude.ids))
-        rows = self._read_jobs(domain, order="scheduled_datetime, id")
+        rows = self._read_jobs(
+            domain, order="scheduled_datetime, id", schedule_only=schedule_only
+        )
         bookings = {uid: [] for uid in user_ids}
         for row in rows:
             booking = planner.Booking(
@@ -317,12 +327,13 @@ class WorkshopDispatchData(models.AbstractModel):
             domain, order="resolution_deadline, priority desc, id", limit=PANEL_LIMIT
         )
 
-    def _read_jobs(self, domain, order=None, limit=None):
+    def _read_jobs(self, domain, order=None, limit=None, schedule_only=False):
         """Jobs as plain rows in one query: their columns, customer, site (the
         customer when none), city, location, type name, technicians and
         required skills, with their duration, end and SLA status worked out in
         Python. The jobs are searched with the user's record rules; the
-        names come along as many2one display names would."""
+        names come along as many2one display names would. ``schedule_only``:
+        only the name, schedule, technicians, location, duration and end."""
         Job = self.env["workshop.job"]
         Partner = self.env["res.partner"]
         Job.flush_model(["technician_ids", "required_skill_ids"])
@@ -346,27 +357,32 @@ class WorkshopDispatchData(models.AbstractModel):
                 Partner._field_to_sql(customer, fname),
             )
 
+        columns = SCHEDULE_COLUMNS if schedule_only else JOB_COLUMNS
         selects = [SQL("%s AS id", job_id)]
         selects += [
             SQL("%s AS %s", Job._field_to_sql(alias, fname), SQL.identifier(fname))
-            for fname in JOB_COLUMNS
+            for fname in columns
         ]
         selects += [
-            SQL("%s AS partner", Partner._field_to_sql(customer, "name")),
-            SQL("%s AS site", site_or_customer("name")),
-            SQL("%s AS city", site_or_customer("city")),
             SQL("%s AS lat", site_or_customer("partner_latitude")),
             SQL("%s AS lon", site_or_customer("partner_longitude")),
-            SQL(
-                "%s AS job_type",
-                self.env["workshop.job.type"]._field_to_sql(job_type, "name"),
-            ),
             SQL(
                 """ARRAY(SELECT rel.user_id FROM workshop_job_technician_rel rel
                            JOIN res_users u ON u.id = rel.user_id
                           WHERE rel.job_id = %s AND u.active
                        ORDER BY rel.user_id) AS technician_ids""",
                 job_id,
+            ),
+        ]
+        if schedule_only:
+            return self._schedule_rows(query, selects)
+        selects += [
+            SQL("%s AS partner", Partner._field_to_sql(customer, "name")),
+            SQL("%s AS site", site_or_customer("name")),
+            SQL("%s AS city", site_or_customer("city")),
+            SQL(
+                "%s AS job_type",
+                self.env["workshop.job.type"]._field_to_sql(job_type, "name"),
             ),
             SQL(
                 """ARRAY(SELECT rel.skill_id FROM workshop_job_skill_rel rel
@@ -399,6 +415,24 @@ class WorkshopDispatchData(models.AbstractModel):
                 row["labour_estimate_hours"],
             )
             start = row["scheduled_datetime"]
+            row["end"] = start and (
+                row["scheduled_end_datetime"] or start + row["duration"]
+            )
+        return rows
+
+    def _schedule_rows(self, query, selects):
+        rows = self.env.execute_query_dict(query.select(*selects))
+        for row in rows:
+            row["location"] = self._location(
+                {
+                    "partner_latitude": row.pop("lat"),
+                    "partner_longitude": row.pop("lon"),
+                }
+            )
+            start = row["scheduled_datetime"]
+            row["duration"] = dispatch_duration(
+                start, row["scheduled_end_datetime"], row["labour_estimate_hours"]
+            )
             row["end"] = start and (
                 row["scheduled_end_datetime"] or start + row["duration"]
             )
