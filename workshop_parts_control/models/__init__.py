@@ -13,12 +13,5 @@ from . import stock_quant
 from . import workshop_part_request
 from . import workshop_job
 from . import workshop_job_line
-from . import workshop_job_consignment
-from . import workshop_job_core
-from . import workshop_job_margin
-from . import workshop_job_van
-from . import workshop_job_line_consignment
-from . import workshop_job_line_core
-from . import workshop_job_line_margin
 from . import workshop_parts_counter
 from . import workshop_technician_app

@@ -1,7 +1,7 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from .stock_sync import is_stock_sync
+from ..tools.stock_sync import is_stock_sync
 
 
 class StockQuant(models.Model):

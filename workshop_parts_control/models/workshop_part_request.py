@@ -51,6 +51,8 @@ class WorkshopPartRequest(models.Model):
     requested_by_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, readonly=True
     )
+    # the technician app's id of the request (issue 14)
+    client_uuid = fields.Char(copy=False, index="btree_not_null")
     move_ids = fields.One2many("stock.move", "workshop_request_id", readonly=True)
     qty_issued = fields.Float(
         compute="_compute_state", store=True, digits="Product Unit of Measure"
@@ -72,6 +74,11 @@ class WorkshopPartRequest(models.Model):
             "qty_positive",
             "CHECK(product_uom_qty > 0)",
             "A parts request needs a quantity above zero.",
+        ),
+        (
+            "client_uuid_uniq",
+            "unique(client_uuid)",
+            "This parts request of the technician app was already recorded.",
         ),
     ]
 
@@ -169,20 +176,16 @@ class WorkshopPartRequest(models.Model):
         moves._action_assign()
 
     def _prepare_move_vals(self, picking):
-        """Values of the stock move that issues this request. No side effects."""
+        """Values of the stock move that issues this request on the job's parts
+        issue transfer ``picking``. No side effects."""
         self.ensure_one()
-        return {
-            "name": self.product_id.display_name,
-            "picking_id": picking.id,
-            "product_id": self.product_id.id,
-            "product_uom_qty": self.product_uom_qty,
-            "product_uom": self.product_uom_id.id,
-            "location_id": picking.location_id.id,
-            "location_dest_id": picking.location_dest_id.id,
-            "company_id": picking.company_id.id,
-            "workshop_request_id": self.id,
-            "description_picking": self.note or False,
-        }
+        return dict(
+            self.env["stock.move"]._workshop_prepare_issue_move_vals(
+                picking, self.product_id, self.product_uom_qty, self.product_uom_id
+            ),
+            workshop_request_id=self.id,
+            description_picking=self.note or False,
+        )
 
     def _update_open_moves(self):
         for request in self.sudo():

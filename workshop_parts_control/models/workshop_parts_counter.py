@@ -17,8 +17,7 @@ class WorkshopPartsCounter(models.AbstractModel):
 
     @api.model
     def scan_job(self, barcode):
-        """Open the job card whose barcode (or reference) was scanned: returns
-        its parts issue transfer (created when it has none) as a dict."""
+        """Open the scanned job card's parts issue transfer (created if none)."""
         self._check_clerk()
         code = (barcode or "").strip()
         job = self._find_job(code)
@@ -35,8 +34,7 @@ class WorkshopPartsCounter(models.AbstractModel):
 
     @api.model
     def scan(self, picking_id, barcode):
-        """Count one unit of the product (product barcode) or of the lot/serial
-        (lot name) scanned on the transfer; returns the transfer as a dict."""
+        """Count one unit of the scanned product or lot/serial on the transfer."""
         self._check_clerk()
         picking = self._get_picking(picking_id)
         code = (barcode or "").strip()
@@ -64,9 +62,13 @@ class WorkshopPartsCounter(models.AbstractModel):
             lambda m: m.product_id == product and m.state not in ("done", "cancel")
         )[:1]
         if not move:
-            move = self.env["stock.move"].create(
-                self._prepare_move_vals(picking, product)
+            Move = self.env["stock.move"]
+            prepare = (
+                Move._workshop_prepare_return_move_vals
+                if picking.workshop_operation == "return"
+                else Move._workshop_prepare_issue_move_vals
             )
+            move = Move.create(prepare(picking, product, 0.0))
             move._action_confirm()
         self._count(move, lot)
         return dict(self._picking_data(picking), scanned_move_id=move.id)
@@ -113,8 +115,7 @@ class WorkshopPartsCounter(models.AbstractModel):
 
     @api.model
     def validate(self, picking_id):
-        """Validate the counted quantities; what was requested but not counted
-        stays on a backorder. Returns the job's new state of parts."""
+        """Validate the counted quantities; what is not counted is backordered."""
         self._check_clerk()
         picking = self._get_picking(picking_id)
         counted = picking.move_ids.filtered(
@@ -172,19 +173,6 @@ class WorkshopPartsCounter(models.AbstractModel):
             raise UserError(_("Transfer %s is closed.", picking.name))
         picking._workshop_check_job_takes_parts()
         return picking
-
-    @api.model
-    def _prepare_move_vals(self, picking, product):
-        return {
-            "name": product.display_name,
-            "picking_id": picking.id,
-            "product_id": product.id,
-            "product_uom_qty": 0.0,
-            "product_uom": product.uom_id.id,
-            "location_id": picking.location_id.id,
-            "location_dest_id": picking.location_dest_id.id,
-            "company_id": picking.company_id.id,
-        }
 
     @api.model
     def _count(self, move, lot):

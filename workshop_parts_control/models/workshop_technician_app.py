@@ -11,7 +11,7 @@ What they create keeps the action's UUID (``stock.move.workshop_client_uuid``,
 ``workshop.part.request.client_uuid``, unique in the database).
 """
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.tools import float_compare
 
 from odoo.addons.workshop_job_card.models.workshop_technician_app import (
@@ -21,36 +21,6 @@ from odoo.addons.workshop_job_card.models.workshop_technician_app import (
 
 # How many products of the catalogue the phone keeps for requests by scan.
 CATALOGUE_LIMIT = 2000
-
-
-class StockMove(models.Model):
-    _inherit = "stock.move"  # pylint: disable=consider-merging-classes-inherited
-
-    # the technician app's id of a part used from the van (issue 14)
-    workshop_client_uuid = fields.Char(copy=False, index="btree_not_null")
-
-    _sql_constraints = [
-        (
-            "workshop_client_uuid_uniq",
-            "unique(workshop_client_uuid)",
-            "This part of the technician app was already issued.",
-        ),
-    ]
-
-
-class WorkshopPartRequest(models.Model):
-    _inherit = "workshop.part.request"
-
-    # the technician app's id of the request (issue 14)
-    client_uuid = fields.Char(copy=False, index="btree_not_null")
-
-    _sql_constraints = [
-        (
-            "client_uuid_uniq",
-            "unique(client_uuid)",
-            "This parts request of the technician app was already recorded.",
-        ),
-    ]
 
 
 class WorkshopTechnicianApp(models.AbstractModel):

@@ -67,6 +67,34 @@ class PartsCommon(WorkshopCommon):
         )
 
     # ------------------------------------------------------------------
+    # Fixture builders
+    # ------------------------------------------------------------------
+    @classmethod
+    def _part(cls, name, qty=0.0, location=None, **vals):
+        """A storable goods part (``vals`` over the defaults), with ``qty`` of
+        it on the shelf (or in ``location``) when given."""
+        part = cls.env["product.product"].create(
+            dict({"name": name, "type": "consu", "is_storable": True}, **vals)
+        )
+        if qty:
+            cls.env["stock.quant"]._update_available_quantity(
+                part, location or cls.stock, qty
+            )
+        return part
+
+    @classmethod
+    def _van(cls, user=None, name="Van Tina"):
+        """The van stock location of ``user`` (default: the technician)."""
+        return cls.env["stock.location"].create(
+            {
+                "name": name,
+                "usage": "internal",
+                "location_id": cls.warehouse.view_location_id.id,
+                "workshop_van_user_id": (user or cls.technician).id,
+            }
+        )
+
+    # ------------------------------------------------------------------
     @classmethod
     def _open_job(cls, **vals):
         """A job on site with a labour line (so it can be closed)."""

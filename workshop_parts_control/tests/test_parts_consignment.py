@@ -12,15 +12,8 @@ class TestPartsConsignment(PartsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.battery = cls.env["product.product"].create(
-            {
-                "name": "Battery 12V 95Ah",
-                "type": "consu",
-                "is_storable": True,
-                "sale_ok": True,
-                "list_price": 160.0,
-                "standard_price": 90.0,
-            }
+        cls.battery = cls._part(
+            "Battery 12V 95Ah", sale_ok=True, list_price=160.0, standard_price=90.0
         )
         cls.vendor = cls._vendor("Volt Batteries SA", cls.battery, 70.0)
         cls._consign(cls.battery, 10, cls.vendor)

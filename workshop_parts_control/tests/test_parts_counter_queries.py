@@ -12,20 +12,12 @@ class TestPartsCounterQueries(PartsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.parts = cls.env["product.product"].create(
-            [
-                {
-                    "name": f"Counter part {i:02d}",
-                    "type": "consu",
-                    "is_storable": True,
-                    "barcode": f"WSPC-Q{i:02d}",
-                }
+        cls.parts = cls.env["product.product"].concat(
+            *(
+                cls._part(f"Counter part {i:02d}", 50, barcode=f"WSPC-Q{i:02d}")
                 for i in range(24)
-            ]
+            )
         )
-        Quant = cls.env["stock.quant"]
-        for part in cls.parts:
-            Quant._update_available_quantity(part, cls.stock, 50)
 
     def setUp(self):
         super().setUp()

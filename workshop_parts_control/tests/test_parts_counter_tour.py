@@ -14,17 +14,12 @@ class TestPartsCounterTour(HttpCase, PartsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Product = cls.env["product.product"]
-        common = {"type": "consu", "is_storable": True, "sale_ok": True}
-        cls.tour_oil = Product.create(
-            dict(common, name="Tour Engine Oil 5W30", barcode="2009990000012")
+        cls.tour_oil = cls._part(
+            "Tour Engine Oil 5W30", 20, sale_ok=True, barcode="2009990000012"
         )
-        cls.tour_belt = Product.create(
-            dict(common, name="Tour V-Belt", barcode="2009990000029")
+        cls.tour_belt = cls._part(
+            "Tour V-Belt", 5, sale_ok=True, barcode="2009990000029"
         )
-        Quant = cls.env["stock.quant"]
-        Quant._update_available_quantity(cls.tour_oil, cls.stock, 20)
-        Quant._update_available_quantity(cls.tour_belt, cls.stock, 5)
         cls.job = cls._open_job(name="WJ/TOUR/0001")
 
     def test_clerk_scans_job_and_two_parts_then_finds_them_on_the_job(self):

@@ -6,8 +6,8 @@ from odoo.tests import Form, tagged
 from .common import PartsCommon
 
 MODELS = "odoo.addons.workshop_parts_control.models"
-JOB_MODEL = f"{MODELS}.workshop_job_margin.WorkshopJob"
-LINE_MODEL = f"{MODELS}.workshop_job_line_margin.WorkshopJobLine"
+JOB_MODEL = f"{MODELS}.workshop_job.margin.WorkshopJob"
+LINE_MODEL = f"{MODELS}.workshop_job_line.margin.WorkshopJobLine"
 
 
 @tagged("post_install", "-at_install")

@@ -8,14 +8,7 @@ class TestPartsVanReplenishment(PartsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.van = cls.env["stock.location"].create(
-            {
-                "name": "Van Tina",
-                "usage": "internal",
-                "location_id": cls.warehouse.view_location_id.id,
-                "workshop_van_user_id": cls.technician.id,
-            }
-        )
+        cls.van = cls._van()
         # the standard way to fill a sub-location: a route pulling from stock
         cls.route = cls.env["stock.route"].create(
             {

@@ -52,32 +52,14 @@ class TestPartsRpcAbuse(RpcCallsMixin, PartsCommon, HttpCase):
             groups="workshop_job_card.group_workshop_coordinator",
         )
         # the technician's van, with a serial-tracked part of its own
-        cls.van = cls.env["stock.location"].create(
-            {
-                "name": "Van Tina",
-                "usage": "internal",
-                "location_id": cls.warehouse.view_location_id.id,
-                "workshop_van_user_id": cls.technician.id,
-            }
-        )
-        Product = cls.env["product.product"]
-        cls.starter = Product.create(
-            {
-                "name": "Starter motor",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-            }
-        )
+        cls.van = cls._van()
+        cls.starter = cls._part("Starter motor", tracking="serial")
         cls.starter_lot = cls.env["stock.lot"].create(
             {"name": "ST-SN-1", "product_id": cls.starter.id}
         )
-        cls.old_part = Product.create(
-            {"name": "Discontinued hose", "type": "consu", "is_storable": True}
-        )
+        cls.old_part = cls._part("Discontinued hose", 5, cls.van)
         Quant = cls.env["stock.quant"]
         Quant._update_available_quantity(cls.belt, cls.van, 5)
-        Quant._update_available_quantity(cls.old_part, cls.van, 5)
         Quant._update_available_quantity(
             cls.starter, cls.van, 1, lot_id=cls.starter_lot
         )
@@ -113,8 +95,8 @@ class TestPartsRpcAbuse(RpcCallsMixin, PartsCommon, HttpCase):
         # ...and a part put on it afterwards, ready to be validated
         move = self.env["stock.move"].create(
             dict(
-                self.env["workshop.parts.counter"]._prepare_move_vals(
-                    self.done_picking, self.belt
+                self.env["stock.move"]._workshop_prepare_issue_move_vals(
+                    self.done_picking, self.belt, 0.0
                 ),
                 product_uom_qty=1,
             )
@@ -198,6 +180,7 @@ class TestPartsRpcAbuse(RpcCallsMixin, PartsCommon, HttpCase):
         Line = "workshop.job.line"
         labour = self.done_job.line_ids.filtered(lambda ln: ln.kind == "labour")
         issued_move = self.line.workshop_move_ids
+        Move = self.env["stock.move"]
         self._attempts(
             [
                 ("user", coord, Line, "write", [self.line.ids, {"quantity": 10}], {}),
@@ -219,8 +202,9 @@ class TestPartsRpcAbuse(RpcCallsMixin, PartsCommon, HttpCase):
                 ("user", self.clerk, "stock.move", "write",
                  [issued_move.ids, {"workshop_job_line_id": labour.id}], {}),
                 ("user", self.clerk, "stock.move", "create",
-                 [dict(self.env["workshop.parts.counter"]._prepare_move_vals(
-                     self.open_picking, self.oil), workshop_job_line_id=labour.id)],
+                 [dict(Move._workshop_prepare_issue_move_vals(
+                     self.open_picking, self.oil, 0.0),
+                     workshop_job_line_id=labour.id)],
                  {}),
                 # requests: what stock and the author decide
                 ("user", tech, "workshop.part.request", "write",

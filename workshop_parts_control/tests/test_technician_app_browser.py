@@ -20,25 +20,15 @@ class TechnicianAppBrowserCommon(PartsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.workshop_auto_invoice_on_sign = False
-        cls.van = cls.env["stock.location"].create(
-            {
-                "name": "Van Tina",
-                "usage": "internal",
-                "location_id": cls.warehouse.view_location_id.id,
-                "workshop_van_user_id": cls.technician.id,
-            }
+        cls.van = cls._van()
+        cls.seal = cls._part(
+            "Water pump seal",
+            3,
+            cls.van,
+            sale_ok=True,
+            list_price=18.0,
+            barcode="2009990000777",
         )
-        cls.seal = cls.env["product.product"].create(
-            {
-                "name": "Water pump seal",
-                "type": "consu",
-                "is_storable": True,
-                "sale_ok": True,
-                "list_price": 18.0,
-                "barcode": "2009990000777",
-            }
-        )
-        cls.env["stock.quant"]._update_available_quantity(cls.seal, cls.van, 3)
         cls.phone_customer = cls.env["res.partner"].create(
             {
                 "name": "Phone Tour Garage",

@@ -3,9 +3,10 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
 from odoo.addons.workshop_job_card.models.workshop_job import OPEN_STATES
+from odoo.addons.workshop_job_card.tools.actions import records_action
 from odoo.addons.workshop_job_card.tools.privilege import grant
 
-OPEN_MOVE_STATES = ("draft", "waiting", "confirmed", "partially_available", "assigned")
+from ..stock_move.kinds import OPEN_MOVE_STATES, WORKSHOP_MOVE_ROUTES
 
 # Privilege of _apply_template: the stock-tracked parts of a job template become
 # parts requests instead of being refused as hand-typed part lines.
@@ -150,6 +151,7 @@ class WorkshopJob(models.Model):
     # Workflow hooks
     # ------------------------------------------------------------------
     def action_done(self):
+        """Finish the work, once every requested part is issued or cancelled."""
         for job in self:
             message = job._workshop_open_parts_message()
             if message:
@@ -157,6 +159,7 @@ class WorkshopJob(models.Model):
         return super().action_done()
 
     def action_cancel(self):
+        """Cancel the job and withdraw its open parts requests and transfers."""
         for job in self:
             if job._workshop_net_issued():
                 raise UserError(
@@ -272,8 +275,7 @@ class WorkshopJob(models.Model):
                 _("Set a parts warehouse with a Parts Issue operation on %s.")
                 % self.name
             )
-        ptype = warehouse.workshop_issue_type_id
-        src = location or ptype.default_location_src_id
+        ptype, src, dest = self._workshop_get_move_route("issue", location)
         picking = self.workshop_picking_ids.filtered(
             lambda p: p.picking_type_id == ptype
             and p.location_id == src
@@ -284,7 +286,27 @@ class WorkshopJob(models.Model):
         return (
             self.env["stock.picking"]
             .sudo()
-            .create(self._workshop_prepare_picking_vals(ptype, src))
+            .create(self._workshop_prepare_picking_vals(ptype, src, dest))
+        )
+
+    def _workshop_get_move_route(self, kind, location=None):
+        """(operation type, source, destination) of this job's transfers of
+        parts moves of ``kind`` (``WORKSHOP_MOVE_ROUTES``); ``location``, when
+        given, is the source (a technician's van)."""
+        self.ensure_one()
+        warehouse = self.workshop_warehouse_id
+        type_field, source, destination = WORKSHOP_MOVE_ROUTES[kind]
+        picking_type = warehouse[type_field]
+
+        def resolve(spec, default):
+            if not spec:
+                return default
+            return self.env.ref(spec) if "." in spec else warehouse[spec]
+
+        return (
+            picking_type,
+            location or resolve(source, picking_type.default_location_src_id),
+            resolve(destination, picking_type.default_location_dest_id),
         )
 
     def _workshop_prepare_picking_vals(self, picking_type, location=None, dest=None):
@@ -301,8 +323,7 @@ class WorkshopJob(models.Model):
         }
 
     def action_workshop_return_parts(self):
-        """Prepare a Parts Return transfer of every part net issued to the job;
-        the clerk sets what actually comes back and validates it."""
+        """Prepare a Parts Return transfer of every part net issued to the job."""
         self.ensure_one()
         self._workshop_check_can_receive_parts()
         if not self.env.user.has_group("stock.group_stock_user"):
@@ -310,23 +331,17 @@ class WorkshopJob(models.Model):
         net = self._workshop_net_issued()
         if not net:
             raise UserError(_("Job %s has no issued parts to return.", self.name))
-        ptype = self.workshop_warehouse_id.workshop_return_type_id
-        vals = self._workshop_prepare_picking_vals(ptype)
-        vals["move_ids"] = [
-            fields.Command.create(
-                {
-                    "name": product.display_name,
-                    "product_id": product.id,
-                    "product_uom_qty": qty,
-                    "product_uom": product.uom_id.id,
-                    "location_id": vals["location_id"],
-                    "location_dest_id": vals["location_dest_id"],
-                    "company_id": self.company_id.id,
-                }
-            )
-            for product, qty in net.items()
-        ]
-        picking = self.env["stock.picking"].create(vals)
+        ptype, src, dest = self._workshop_get_move_route("return")
+        picking = self.env["stock.picking"].create(
+            self._workshop_prepare_picking_vals(ptype, src, dest)
+        )
+        Move = self.env["stock.move"]
+        Move.create(
+            [
+                Move._workshop_prepare_return_move_vals(picking, product, qty)
+                for product, qty in net.items()
+            ]
+        )
         picking.action_confirm()
         return self._workshop_picking_action(picking)
 
@@ -335,15 +350,11 @@ class WorkshopJob(models.Model):
         return self._workshop_picking_action(self.workshop_picking_ids)
 
     def _workshop_picking_action(self, pickings):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "stock.action_picking_tree_all"
+        return records_action(
+            pickings,
+            "stock.action_picking_tree_all",
+            context={"default_workshop_job_id": self.id},
         )
-        if len(pickings) == 1:
-            action.update(views=[(False, "form")], res_id=pickings.id)
-        else:
-            action["domain"] = [("id", "in", pickings.ids)]
-        action["context"] = {"default_workshop_job_id": self.id}
-        return action
 
     def _workshop_activity_users(self):
         """Who follows up the parts counter's alerts on this job: the parts

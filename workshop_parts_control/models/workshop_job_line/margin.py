@@ -1,7 +1,6 @@
 from odoo import models
 
 
-# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJobLine(models.Model):
     _inherit = "workshop.job.line"  # pylint: disable=consider-merging-classes-inherited
 

@@ -4,11 +4,12 @@ from odoo import _, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, float_is_zero
 
+from odoo.addons.workshop_job_card.tools.actions import records_action
+
 # The work is closed: what is on the job now is installed on the asset.
 INSTALLED_STATES = ("done", "signed", "invoiced")
 
 
-# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 
@@ -27,6 +28,7 @@ class WorkshopJob(models.Model):
         return self.line_ids.workshop_consignment_bill_line_ids.move_id
 
     def action_done(self):
+        """Finish the work and bill the consigned parts installed."""
         res = super().action_done()
         self._workshop_sync_consignment_bills()
         return res
@@ -36,15 +38,9 @@ class WorkshopJob(models.Model):
         self.ensure_one()
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(_("Only invoicing users open vendor bills."))
-        bills = self._workshop_consignment_bills()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_in_invoice_type"
+        return records_action(
+            self._workshop_consignment_bills(), "account.action_move_in_invoice_type"
         )
-        if len(bills) == 1:
-            action.update(views=[(False, "form")], res_id=bills.id)
-        else:
-            action["domain"] = [("id", "in", bills.ids)]
-        return action
 
     # ------------------------------------------------------------------
     # Consignment: the vendor bills what was installed

@@ -5,8 +5,8 @@ from odoo.tools import SQL, float_compare
 from odoo.addons.workshop_job_card.models.workshop_job import MANAGER
 from odoo.addons.workshop_job_card.tools.privilege import is_granted
 
-from .stock_sync import as_stock_sync, is_stock_sync
-from .workshop_job import TEMPLATE_TO_REQUEST
+from ...tools.stock_sync import as_stock_sync, is_stock_sync
+from ..workshop_job.parts import TEMPLATE_TO_REQUEST
 
 # What stock decides on a part line: nobody types these.
 STOCK_FIELDS = {

@@ -6,7 +6,6 @@ from odoo.addons.workshop_job_card.models.workshop_job import MANAGER
 REVENUE_KINDS = ("part", "labour", "travel", "fee")
 
 
-# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 

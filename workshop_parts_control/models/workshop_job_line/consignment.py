@@ -4,7 +4,6 @@ from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
 
-# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJobLine(models.Model):
     _inherit = "workshop.job.line"  # pylint: disable=consider-merging-classes-inherited
 

@@ -1,10 +1,9 @@
-from odoo import _, fields, models
+from odoo import _, models
 from odoo.tools import float_compare, float_is_zero
 
-from .workshop_job_line_core import OPEN_MOVE_STATES
+from ..stock_move.kinds import OPEN_MOVE_STATES
 
 
-# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 
@@ -65,31 +64,18 @@ class WorkshopJob(models.Model):
             .filtered(lambda s: not s.company_id or s.company_id == self.company_id)[:1]
             .partner_id
         )
-        ptype = self.workshop_warehouse_id.out_type_id
-        supplier = self.env.ref("stock.stock_location_suppliers")
-        vals = self._workshop_prepare_picking_vals(
-            ptype, location=self.workshop_warehouse_id.lot_stock_id, dest=supplier
-        )
-        vals.update(
+        ptype, src, dest = self._workshop_get_move_route("core_return")
+        vals = dict(
+            self._workshop_prepare_picking_vals(ptype, src, dest),
             partner_id=vendor.id,
             origin=_("%s (cores)", self.name),
-            move_ids=[
-                fields.Command.create(
-                    {
-                        "name": core.name,
-                        "product_id": core.product_id.id,
-                        "product_uom_qty": quantity,
-                        "product_uom": core.product_uom_id.id,
-                        "location_id": vals["location_id"],
-                        "location_dest_id": supplier.id,
-                        "company_id": self.company_id.id,
-                        "workshop_core_line_id": core.id,
-                    }
-                )
-            ],
         )
         # sudo: the core return follows the issue validated by the clerk
         picking = self.env["stock.picking"].sudo().create(vals)
+        Move = self.env["stock.move"].sudo()
+        Move.create(
+            Move._workshop_prepare_core_return_move_vals(picking, core, quantity)
+        )
         picking.action_confirm()
         note = _(
             "Send the core of %(part)s back to %(vendor)s with %(picking)s.",

@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
 
-# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 
@@ -13,8 +12,9 @@ class WorkshopJob(models.Model):
     # Van stock
     # ------------------------------------------------------------------
     def action_workshop_van_issue(self, product_id, quantity=1.0, lot_id=False):
-        """A technician of the job issues a part from their own van to it, on
-        site: still a parts issue transfer, validated at once.
+        """Issue a part from the technician's own van to the job, on site.
+
+        Still a parts issue transfer, validated at once.
 
         ``product_id``: an active goods product of the job's company;
         ``quantity``: above zero, in the product's unit; ``lot_id``: the
@@ -41,21 +41,9 @@ class WorkshopJob(models.Model):
         # sudo: technicians have no stock rights; the rule (own van, own job) is
         # checked above and the issue goes through the same validated moves
         picking = self.sudo()._workshop_get_issue_picking(create=True, location=van)
-        move = (
-            self.env["stock.move"]
-            .sudo()
-            .create(
-                {
-                    "name": product.display_name,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom_qty": quantity,
-                    "product_uom": product.uom_id.id,
-                    "location_id": van.id,
-                    "location_dest_id": picking.location_dest_id.id,
-                    "company_id": self.company_id.id,
-                }
-            )
+        Move = self.env["stock.move"].sudo()
+        move = Move.create(
+            Move._workshop_prepare_issue_move_vals(picking, product, quantity)
         )
         move._action_confirm()
         move.move_line_ids.unlink()

@@ -4,12 +4,10 @@ from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.workshop_job_card.models.workshop_job import COORDINATOR
 
-from .stock_sync import as_stock_sync, is_stock_sync
+from ...tools.stock_sync import as_stock_sync, is_stock_sync
+from ..stock_move.kinds import OPEN_MOVE_STATES
 
-OPEN_MOVE_STATES = ("draft", "waiting", "confirmed", "partially_available", "assigned")
 
-
-# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJobLine(models.Model):
     _inherit = "workshop.job.line"  # pylint: disable=consider-merging-classes-inherited
 

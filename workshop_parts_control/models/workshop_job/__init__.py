@@ -1,0 +1,5 @@
+from . import parts
+from . import consignment
+from . import core
+from . import margin
+from . import van

@@ -1,0 +1,4 @@
+from . import parts
+from . import consignment
+from . import core
+from . import margin
