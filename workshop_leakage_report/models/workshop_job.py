@@ -77,7 +77,7 @@ class WorkshopJob(models.Model):
             per_job.setdefault(job, [0.0, set()])
             per_job[job][0] += value or 0.0
             per_job[job][1].add(kind)
-        kinds = dict(Exception_._fields["leak_kind"].selection)
+        kinds = dict(Exception_._leak_kind_selection())
         for job, (value, job_kinds) in per_job.items():
             if "done_not_invoiced" in job_kinds or (
                 currency.compare_amounts(value, company.workshop_leak_alert_value) >= 0

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..report.leak_facts import prepare_read
-from ..report.leak_sql import LEAK_KINDS, VALUE_GROUPS
+from ..report.leak_rules import leak_kind_selection
+from ..report.leak_sql import VALUE_GROUPS
 
 
 class WorkshopLeakageJobTotal(models.Model):
@@ -26,7 +27,7 @@ class WorkshopLeakageJobTotal(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(related="job_id.user_id", string="Coordinator")
-    leak_kind = fields.Selection(LEAK_KINDS, required=True, readonly=True)
+    leak_kind = fields.Selection(leak_kind_selection, required=True, readonly=True)
     row_count = fields.Integer(string="Rows", readonly=True)
     quantity = fields.Float(readonly=True)
     value_sale = fields.Monetary(readonly=True, groups=VALUE_GROUPS)

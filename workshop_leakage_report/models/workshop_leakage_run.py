@@ -1,23 +1,22 @@
 import logging
-import threading
 from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models, modules
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from odoo.addons.workshop_job_card.tools.actions import records_action
+from odoo.addons.workshop_job_card.tools.commits import can_commit
 from odoo.addons.workshop_job_card.tools.guarded import run_guarded
 
 from ..report.leak_facts import prepare_read
-from ..report.leak_sql import LEAKS, VALUE_GROUPS
+from ..report.leak_sql import VALUE_GROUPS
 
 _logger = logging.getLogger(__name__)
 
 MANAGER = "workshop_job_card.group_workshop_manager"
-# Leaks not tied to a job: read live at each run (small, indexed sets).
-JOBLESS_KINDS = ("contract_unbilled", "no_job")
 
 
 class WorkshopLeakageRun(models.Model):
@@ -115,18 +114,16 @@ class WorkshopLeakageRun(models.Model):
     # Entry points
     # ------------------------------------------------------------------
     def action_run_now(self):
-        """Run this week's check of the current company now (service manager);
-        returns the run. A second call the same week returns the same run."""
+        """Run this week's check of the current company now and open the run."""
+        # service managers only; a second call the same week returns that run
         if not self.env.user.has_group(MANAGER):
             raise AccessError(_("Only a service manager runs the leakage check."))
         # sudo: the run writes stored totals and notifies; rights checked above
         run = self.sudo()._run_for_company(self.env.company)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": run.id,
-            "views": [(False, "form")],
-        }
+        return records_action(
+            run.with_env(self.env),
+            "workshop_leakage_report.workshop_leakage_run_action",
+        )
 
     @api.model
     def _cron_weekly_check(self):
@@ -142,7 +139,7 @@ class WorkshopLeakageRun(models.Model):
                 lambda exc, company=company: self._record_failure(company, exc),
                 f"Leakage run of company {company.name} ({company.id})",
             )
-            if self._can_commit():
+            if can_commit(self.env):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
@@ -181,16 +178,6 @@ class WorkshopLeakageRun(models.Model):
                 note=Markup("<p>%s</p>") % message,
             )
         return run
-
-    @api.model
-    def _can_commit(self):
-        """Commit per company in a real cron run; never inside tests or while
-        modules load."""
-        return (
-            self.pool.ready
-            and not modules.module.current_test
-            and not getattr(threading.current_thread(), "testing", False)
-        )
 
     # ------------------------------------------------------------------
     # The run
@@ -242,7 +229,8 @@ class WorkshopLeakageRun(models.Model):
     @api.model
     def _summary_by_kind(self, company):
         """{leak_kind: (jobs, rows, quantity, sale, cost, risk)} from the stored
-        job totals plus the job-less leaks read live."""
+        job totals plus the job-less leaks (contracts, moves without a job:
+        small, indexed sets) read live."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -262,7 +250,9 @@ class WorkshopLeakageRun(models.Model):
                  GROUP BY leak_kind
                 """,
                 company=company.id,
-                kinds=JOBLESS_KINDS,
+                kinds=tuple(
+                    self.env["workshop.leakage.exception"]._jobless_leak_kinds()
+                ),
             )
         )
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
@@ -277,7 +267,7 @@ class WorkshopLeakageRun(models.Model):
         last_read = previous if last_read is None else last_read
         summary = self._summary_by_kind(company)
         lines = []
-        for kind in LEAKS:
+        for kind in self.env["workshop.leakage.exception"]._leak_kinds():
             if kind not in summary:
                 continue
             jobs, rows, qty, sale, cost, risk = summary[kind]
@@ -433,7 +423,9 @@ class WorkshopLeakageRun(models.Model):
                 """,
                 start=date_from,
                 stop=date_to,
-                jobless=JOBLESS_KINDS,
+                jobless=tuple(
+                    self.env["workshop.leakage.exception"]._jobless_leak_kinds()
+                ),
             )
         )
         # a week with no leak at all: its kind row is (None, 0 leaks) like

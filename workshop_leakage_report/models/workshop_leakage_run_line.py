@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
-from ..report.leak_sql import LEAK_KINDS, VALUE_GROUPS
+from ..report.leak_rules import leak_kind_selection
+from ..report.leak_sql import VALUE_GROUPS
 
 
 class WorkshopLeakageRunLine(models.Model):
@@ -16,7 +17,9 @@ class WorkshopLeakageRunLine(models.Model):
     company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="run_id.currency_id")
     week_start = fields.Date(related="run_id.week_start", store=True)
-    leak_kind = fields.Selection(LEAK_KINDS, string="Where It Broke", required=True)
+    leak_kind = fields.Selection(
+        leak_kind_selection, string="Where It Broke", required=True
+    )
     name = fields.Char(compute="_compute_name")
     job_count = fields.Integer(string="Jobs")
     leak_count = fields.Integer(string="Leaks")

@@ -1,3 +1,4 @@
+from . import workshop_leakage_sql_report
 from . import workshop_leakage_reconciliation
 from . import workshop_leakage_exception
 from . import workshop_leakage_billing_lag

@@ -52,8 +52,8 @@ REFRESH_FUNCTION = "workshop_leakage_refresh_job"
 # pg_try_advisory_xact_lock key of the refresh ("WSLK" in ASCII)
 LOCK_KEY = 0x57534C4B
 # Recomputing one job costs about as much as FULL_REBUILD_RATIO jobs of a full
-# set-based rebuild (benchmark: 1.6 ms a job against 0.3 ms a job of the whole
-# history): past that share of the jobs marked, rebuild everything.
+# set-based rebuild (see the leakage benchmark): past that share of the jobs
+# marked, rebuild everything.
 FULL_REBUILD_RATIO = 5
 # Below this many jobs marked, no need to count the jobs.
 FULL_REBUILD_MIN_JOBS = 1000

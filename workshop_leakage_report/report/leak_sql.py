@@ -8,25 +8,6 @@ items, so multi-currency invoices add up in one currency.
 
 from odoo.tools import SQL
 
-LEAK_KINDS = [
-    ("ok", "Reconciled"),
-    ("in_progress", "Work in Progress"),
-    ("in_billing", "Being Invoiced"),
-    ("not_invoiced", "Issued, Not Invoiced"),
-    ("over_invoiced", "Invoiced More Than Used"),
-    ("done_not_invoiced", "Done, Never Invoiced"),
-    ("draft_not_posted", "Draft Invoice Not Posted"),
-    ("underpriced", "Priced Below List"),
-    ("open_case", "Warranty / Consignment / Core Open"),
-    ("core_not_returned", "Core Not Returned to Vendor"),
-    ("labour_unbilled", "Labour Logged, Not Invoiced"),
-    ("contract_unbilled", "Contract Period Not Invoiced"),
-    ("no_job", "Consumed Without a Job"),
-]
-# Differences that are not (yet) a leak: the loop is still running.
-NOT_LEAKS = ("ok", "in_progress", "in_billing")
-LEAKS = tuple(key for key, _label in LEAK_KINDS if key not in NOT_LEAKS)
-
 # Quantities closer than this are equal (the product units' rounding is finer).
 EPSILON = 0.00001
 # The same as an SQL numeric literal: written so, a filter "has a difference"
@@ -40,6 +21,36 @@ EPSILON_SQL = SQL("0.00001")
 KIND_SLOTS = 8
 
 VALUE_GROUPS = "workshop_job_card.group_workshop_manager,account.group_account_invoice"
+
+
+def as_sql(expression):
+    """``expression`` as SQL: SQL as is, a str as SQL code written in our
+    modules (aliases and columns, never user input)."""
+    return expression if isinstance(expression, SQL) else SQL(expression)
+
+
+def to_product_uom(quantity, uom_factor, product_uom_factor="pu.factor"):
+    """``quantity`` expressed in the unit whose factor is ``uom_factor``,
+    brought to the product's unit (factor ``product_uom_factor``): what
+    ``uom.uom._compute_quantity`` does, without rounding. Arguments: SQL, or
+    SQL code of our own as str (``"sm.quantity"``, ``"mu.factor"``)."""
+    return SQL(
+        "((%s) / %s * %s)",
+        as_sql(quantity),
+        as_sql(uom_factor),
+        as_sql(product_uom_factor),
+    )
+
+
+def product_cost(product="pp", company="sm.company_id"):
+    """The cost (company-dependent ``standard_price``) of the product row
+    aliased ``product`` in the company ``company`` (SQL code of our own),
+    0 when none is set."""
+    return SQL(
+        "COALESCE((%s.standard_price ->> %s::text)::numeric, 0)",
+        as_sql(product),
+        as_sql(company),
+    )
 
 
 def consumption_locations():
@@ -80,9 +91,9 @@ def disable_jit(cr):
     The leakage views are large set-based queries: their estimated cost passes
     ``jit_above_cost`` as soon as a database holds some thousands of jobs, and
     compiling the plan (hundreds of functions) then costs seconds, many times the
-    query itself (benchmark: 28 s of 33 s at 100k stock moves, and even a filter
-    on one job was compiled). Execution without JIT stays linear; the setting is
-    local to the transaction and set once per transaction."""
+    query itself, even for a filter on one job (see the leakage benchmark).
+    Execution without JIT stays linear; the setting is local to the transaction
+    and set once per transaction."""
     if cr.precommit.data.get("workshop_leakage_jit_off"):
         return
     cr.execute(SQL("SET LOCAL jit = off"))

@@ -13,8 +13,6 @@ import xlsxwriter
 
 from odoo import _
 
-from .leak_sql import LEAKS
-
 
 class LeakageWorkbook:
     def __init__(self, dashboard):
@@ -158,7 +156,7 @@ class LeakageWorkbook:
         sheet.set_column(0, 0, 34)
 
     def _leak_domain(self):
-        return self.board._period_domain("date") + [("leak_kind", "in", LEAKS)]
+        return self.board._leak_domain()
 
     def _sheet_leaks(self, book):
         sheet = book.add_worksheet(_("Leaks by Job"))

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from odoo.addons.workshop_job_card.models.workshop_job import JOB_STATES
@@ -22,6 +22,7 @@ class WorkshopLeakageBillingLag(models.Model):
     """
 
     _name = "workshop.leakage.billing.lag"
+    _inherit = "workshop.leakage.sql.report"
     _description = "Workshop Leakage: Billing Lag"
     _auto = False
     _order = "done_datetime desc"
@@ -90,14 +91,4 @@ class WorkshopLeakageBillingLag(models.Model):
              WHERE j.done_datetime IS NOT NULL
                AND j.state != 'cancelled'
             """
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

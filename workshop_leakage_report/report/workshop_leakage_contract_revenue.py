@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from .leak_sql import VALUE_GROUPS
@@ -14,6 +14,7 @@ class WorkshopLeakageContractRevenue(models.Model):
     """
 
     _name = "workshop.leakage.contract.revenue"
+    _inherit = "workshop.leakage.sql.report"
     _description = "Workshop Contract Revenue"
     _auto = False
     _order = "invoice_date desc, id desc"
@@ -57,14 +58,10 @@ class WorkshopLeakageContractRevenue(models.Model):
             """
         )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s %s %s)",
-                SQL.identifier(self._table),
-                self._select(),
-                self._from(),
-                self._where(),
-            )
+    def _query(self):
+        return SQL(
+            "%s %s %s",
+            self._select(),
+            self._from(),
+            self._where(),
         )

@@ -6,7 +6,6 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .leak_facts import prepare_read
-from .leak_sql import LEAKS
 from .leakage_xlsx import LeakageWorkbook
 
 MANAGER = "workshop_job_card.group_workshop_manager"
@@ -126,7 +125,9 @@ class WorkshopLeakageDashboard(models.TransientModel):
         Exception_ = self.env["workshop.leakage.exception"]
         Lag = self.env["workshop.leakage.billing.lag"]
         Recon = self.env["workshop.leakage.reconciliation"]
-        leak_domain = self._period_domain("date") + [("leak_kind", "in", LEAKS)]
+        leak_domain = self._period_domain("date") + [
+            ("leak_kind", "in", self.env["workshop.leakage.exception"]._leak_kinds())
+        ]
         [(risk, count)] = Exception_._read_group(
             leak_domain, [], ["value_risk:sum", "__count"]
         )
@@ -300,7 +301,9 @@ class WorkshopLeakageDashboard(models.TransientModel):
         return action
 
     def _leak_domain(self):
-        return self._period_domain("date") + [("leak_kind", "in", LEAKS)]
+        return self._period_domain("date") + [
+            ("leak_kind", "in", self.env["workshop.leakage.exception"]._leak_kinds())
+        ]
 
     def _done_job_ids(self):
         """Ids of the jobs done in the period (the overview's job figures)."""
@@ -326,8 +329,7 @@ class WorkshopLeakageDashboard(models.TransientModel):
         )
 
     def action_open_jobs_leaking(self):
-        """The jobs done in the period that have a leak (jobs with leaks, leak
-        rate)."""
+        """The jobs done in the period that have a leak (leak rate)."""
         leaking = self.env["workshop.leakage.exception"]._read_group(
             self._leak_domain() + [("job_id", "in", self._done_job_ids())],
             ["job_id"],
@@ -339,8 +341,7 @@ class WorkshopLeakageDashboard(models.TransientModel):
         )
 
     def action_open_billing_lag(self):
-        """The invoiced jobs of the period with their days to invoice and to
-        send (median, P90)."""
+        """The invoiced jobs of the period with their days to invoice and send."""
         return self._open_list(
             "workshop_leakage_report.workshop_leakage_billing_lag_action",
             self._period_domain("done_datetime") + [("is_invoiced", "=", True)],
@@ -355,8 +356,7 @@ class WorkshopLeakageDashboard(models.TransientModel):
         )
 
     def action_open_margin(self):
-        """Issued vs invoiced of the invoiced jobs of the period (margin per
-        job)."""
+        """Issued vs invoiced of the invoiced jobs of the period (margin)."""
         invoiced = self.env["workshop.leakage.billing.lag"]._read_group(
             self._period_domain("done_datetime") + [("is_invoiced", "=", True)],
             ["job_id"],
@@ -401,8 +401,8 @@ class WorkshopLeakageDashboard(models.TransientModel):
         )
 
     def action_export_xlsx(self):
-        """Build the XLSX workbook (summary, leaks by job, usage, billing lag)
-        and download it."""
+        """Download the period's leakage workbook (XLSX)."""
+        # sheets: summary, leaks by job, parts usage, billing lag
         self.ensure_one()
         self._check_access_values()
         content = self._render_xlsx()

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 DIMENSIONS = [
@@ -20,6 +20,7 @@ class WorkshopLeakageLagStats(models.Model):
     """
 
     _name = "workshop.leakage.lag.stats"
+    _inherit = "workshop.leakage.sql.report"
     _description = "Workshop Leakage: Billing Lag Percentiles"
     _auto = False
     _order = "dimension, week desc, id"
@@ -75,14 +76,4 @@ class WorkshopLeakageLagStats(models.Model):
                                          (company_id, user_id))
               ) g
             """
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

@@ -1,7 +1,12 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
-from .leak_sql import VALUE_GROUPS, consumption_locations
+from .leak_sql import (
+    VALUE_GROUPS,
+    consumption_locations,
+    product_cost,
+    to_product_uom,
+)
 
 
 class WorkshopLeakagePartsUsage(models.Model):
@@ -17,6 +22,7 @@ class WorkshopLeakagePartsUsage(models.Model):
     """
 
     _name = "workshop.leakage.parts.usage"
+    _inherit = "workshop.leakage.sql.report"
     _description = "Workshop Parts Usage"
     _auto = False
     _order = "date desc, id desc"
@@ -56,13 +62,10 @@ class WorkshopLeakagePartsUsage(models.Model):
                    loc.id AS location_id, loc.warehouse_id,
                    loc.workshop_van_user_id IS NOT NULL AS is_van,
                    d.move_kind,
-                   d.sign * sm.quantity / mu.factor * pu.factor AS quantity,
+                   %(qty)s AS quantity,
                    c.currency_id,
-                   d.sign * sm.quantity / mu.factor * pu.factor
-                       * COALESCE((pp.standard_price ->> sm.company_id::text)::numeric,
-                                  0) AS value_cost,
-                   d.sign * sm.quantity / mu.factor * pu.factor * pt.list_price
-                       AS value_sale
+                   %(qty)s * %(cost)s AS value_cost,
+                   %(qty)s * pt.list_price AS value_sale
               FROM stock_move sm
               CROSS JOIN LATERAL (
                 SELECT CASE WHEN sm.location_dest_id IN (%(cons)s)
@@ -84,14 +87,6 @@ class WorkshopLeakagePartsUsage(models.Model):
                     OR sm.location_id IN (%(cons)s))
             """,
             cons=consumption_locations(),
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
+            qty=to_product_uom("d.sign * sm.quantity", "mu.factor"),
+            cost=product_cost("pp", "sm.company_id"),
         )

@@ -1,18 +1,18 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from odoo.addons.workshop_job_card.models.workshop_job import JOB_STATES, OPEN_STATES
+from odoo.addons.workshop_job_card.models.workshop_job import JOB_STATES
 
-from .leak_facts import FACT_TABLE, KEY_TABLE, install_facts, prepare_read
+from .leak_facts import FACT_TABLE, KEY_TABLE, install_facts
+from .leak_rules import classification, leak_kind_selection
 from .leak_sql import (
     EPSILON,
     EPSILON_SQL,
-    LEAK_KINDS,
-    NOT_LEAKS,
     VALUE_GROUPS,
     consumption_locations,
     job_invoice_lines,
-    utc_now,
+    product_cost,
+    to_product_uom,
 )
 
 
@@ -38,7 +38,10 @@ class WorkshopLeakageReconciliation(models.Model):
 
     _name = "workshop.leakage.reconciliation"
     _description = "Workshop Leakage: Issued vs Invoiced"
+    _inherit = "workshop.leakage.sql.report"
     _auto = False
+    # see leak_facts.prepare_read
+    _reads_leakage_facts = True
     _order = "job_id desc, product_id"
     _rec_name = "job_id"
 
@@ -81,7 +84,9 @@ class WorkshopLeakageReconciliation(models.Model):
     value_used_cost = fields.Monetary(
         string="Cost of Net Used", readonly=True, groups=VALUE_GROUPS
     )
-    leak_kind = fields.Selection(LEAK_KINDS, string="Where It Broke", readonly=True)
+    leak_kind = fields.Selection(
+        leak_kind_selection, string="Where It Broke", readonly=True
+    )
     is_leak = fields.Boolean(readonly=True)
     # filters on it read the rows with a difference from an index of the
     # stored facts instead of classifying every row: see the search view
@@ -97,11 +102,9 @@ class WorkshopLeakageReconciliation(models.Model):
             SELECT sm.workshop_job_id AS job_id, sm.product_id,
                    'part' AS line_kind,
                    CASE WHEN sm.location_dest_id IN (%(cons)s)
-                        THEN sm.quantity / mu.factor * pu.factor ELSE 0 END
-                       AS qty_issued,
+                        THEN %(qty)s ELSE 0 END AS qty_issued,
                    CASE WHEN sm.location_id IN (%(cons)s)
-                        THEN sm.quantity / mu.factor * pu.factor ELSE 0 END
-                       AS qty_returned,
+                        THEN %(qty)s ELSE 0 END AS qty_returned,
                    0 AS qty_logged, 0 AS qty_labour, 0 AS qty_invoiced,
                    0 AS amount_invoiced, FALSE AS has_open_case
               FROM stock_move sm
@@ -115,14 +118,20 @@ class WorkshopLeakageReconciliation(models.Model):
                     OR sm.location_id IN (%(cons)s))
             """,
             cons=consumption_locations(),
+            qty=to_product_uom("sm.quantity", "mu.factor"),
         )
 
     def _source_timelogs(self):
         """Stopped time logs of billable labour (or of no line yet)."""
         return SQL(
             """
-            SELECT t.job_id, COALESCE(l.product_id, c.workshop_labour_product_id),
-                   'labour', 0, 0, t.duration_hours, 0, 0, 0, FALSE
+            SELECT t.job_id,
+                   COALESCE(l.product_id, c.workshop_labour_product_id)
+                       AS product_id,
+                   'labour' AS line_kind, 0 AS qty_issued, 0 AS qty_returned,
+                   t.duration_hours AS qty_logged, 0 AS qty_labour,
+                   0 AS qty_invoiced, 0 AS amount_invoiced,
+                   FALSE AS has_open_case
               FROM workshop_job_timelog t
               JOIN res_company c ON c.id = t.company_id
               LEFT JOIN workshop_job_line l ON l.id = t.line_id
@@ -138,25 +147,27 @@ class WorkshopLeakageReconciliation(models.Model):
         return SQL(
             """
             SELECT jl.job_id, jl.product_id,
-                   jl.kind,
+                   jl.kind AS line_kind,
                    CASE WHEN NOT COALESCE(jl.workshop_is_stock_line, FALSE)
                              AND jl.kind != 'labour'
                              AND jl.is_billable
                              AND jl.approval_state = 'approved'
-                        THEN jl.quantity / lu.factor * pu.factor ELSE 0 END,
-                   0, 0,
+                        THEN %(qty)s ELSE 0 END AS qty_issued,
+                   0 AS qty_returned, 0 AS qty_logged,
                    CASE WHEN jl.kind = 'labour' AND jl.is_billable
                              AND jl.approval_state = 'approved'
-                        THEN jl.quantity / lu.factor * pu.factor ELSE 0 END,
-                   0, 0,
+                        THEN %(qty)s ELSE 0 END AS qty_labour,
+                   0 AS qty_invoiced, 0 AS amount_invoiced,
                    COALESCE(jl.workshop_warranty_state = 'to_approve', FALSE)
+                       AS has_open_case
               FROM workshop_job_line jl
               JOIN product_product pp ON pp.id = jl.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
               JOIN uom_uom pu ON pu.id = pt.uom_id
               LEFT JOIN uom_uom lu ON lu.id = COALESCE(jl.product_uom_id, pt.uom_id)
              WHERE jl.kind IN ('part', 'labour', 'travel', 'fee')
-            """
+            """,
+            qty=to_product_uom("jl.quantity", "lu.factor"),
         )
 
     def _source_invoices(self):
@@ -166,12 +177,11 @@ class WorkshopLeakageReconciliation(models.Model):
             SELECT src.job_id, aml.product_id,
                    COALESCE(jl.kind,
                             CASE WHEN pt.type = 'service' THEN 'fee'
-                                 ELSE 'part' END),
-                   0, 0, 0, 0,
-                   CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
-                       * aml.quantity / COALESCE(au.factor, pu.factor) * pu.factor,
-                   -aml.balance,
-                   FALSE
+                                 ELSE 'part' END) AS line_kind,
+                   0 AS qty_issued, 0 AS qty_returned, 0 AS qty_logged,
+                   0 AS qty_labour, %(qty)s AS qty_invoiced,
+                   -aml.balance AS amount_invoiced,
+                   FALSE AS has_open_case
               FROM (%(lines)s) src
               JOIN account_move_line aml ON aml.id = src.aml_id
               JOIN account_move am ON am.id = aml.move_id
@@ -185,6 +195,11 @@ class WorkshopLeakageReconciliation(models.Model):
                AND am.move_type IN ('out_invoice', 'out_refund')
             """,
             lines=job_invoice_lines(),
+            qty=to_product_uom(
+                "CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END"
+                " * aml.quantity",
+                "COALESCE(au.factor, pu.factor)",
+            ),
         )
 
     def _sources(self):
@@ -246,37 +261,15 @@ class WorkshopLeakageReconciliation(models.Model):
 
     def _classification(self):
         """Where the loop broke, for a row of stored facts ``f`` of job ``j``
-        (SQL CASE, evaluated at read time: thresholds and dates move with
-        time, the stored facts do not)."""
-        return SQL(
-            """
-            CASE
-              WHEN ABS(f.qty_difference) < %(eps)s THEN 'ok'
-              WHEN j.state IN %(open)s THEN 'in_progress'
-              WHEN f.qty_difference < 0 THEN 'over_invoiced'
-              WHEN f.draft_since IS NOT NULL THEN
-                CASE WHEN f.draft_since < %(now)s - make_interval(
-                            days => COALESCE(c.workshop_leak_draft_days, 0))
-                     THEN 'draft_not_posted' ELSE 'in_billing' END
-              WHEN f.has_open_case THEN 'open_case'
-              WHEN j.state IN ('done', 'signed') AND NOT f.has_posted THEN
-                CASE WHEN COALESCE(j.done_datetime, j.write_date) < %(now)s
-                          - make_interval(
-                              days => COALESCE(c.workshop_leak_done_days, 0))
-                     THEN 'done_not_invoiced' ELSE 'in_billing' END
-              WHEN f.line_kind = 'labour' THEN 'labour_unbilled'
-              ELSE 'not_invoiced'
-            END
-            """,
-            eps=EPSILON,
-            open=OPEN_STATES,
-            now=utc_now(),
-        )
+        (SQL CASE of the rules with a condition, see ``leak_rules``;
+        evaluated at read time: thresholds and dates move with time, the
+        stored facts do not)."""
+        return classification(self.env["workshop.leakage.exception"]._leak_rules())
 
     def _query(self):
         """The reconciliation: the stored facts, with what moves with time and
         settings (job, prices, thresholds, classification) joined at read time."""
-        cost = SQL("COALESCE((pp.standard_price ->> j.company_id::text)::numeric, 0)")
+        cost = product_cost("pp", "j.company_id")
         return SQL(
             """
             SELECT f.key_id AS id,
@@ -305,19 +298,15 @@ class WorkshopLeakageReconciliation(models.Model):
               CROSS JOIN LATERAL (SELECT %(cls)s AS leak_kind) cls
             """,
             cost=cost,
-            not_leaks=NOT_LEAKS,
+            not_leaks=tuple(
+                self.env["workshop.leakage.exception"]._leak_kinds(is_leak=False)
+            ),
             facts=SQL.identifier(FACT_TABLE),
             cls=self._classification(),
             eps=EPSILON_SQL,
         )
 
-    # stored facts brought up to date, JIT off: see leak_facts.prepare_read
-    def _search(self, domain, offset=0, limit=None, order=None):
-        prepare_read(self.env)
-        return super()._search(domain, offset=offset, limit=limit, order=order)
-
     def _fetch_query(self, query, fields):
-        prepare_read(self.env)
         ids = [rid for rid in self._ids if isinstance(rid, int)]
         if ids:
             # Reading records by id (prefetch of the fields the list did not
@@ -333,12 +322,7 @@ class WorkshopLeakageReconciliation(models.Model):
         return super()._fetch_query(query, fields)
 
     def init(self):
+        # the stored facts and their live query first: the view reads them
         tools.drop_view_if_exists(self.env.cr, self._table)
         install_facts(self.env.cr, self._facts_query())
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        return super().init()

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -16,6 +16,7 @@ class WorkshopLeakageSla(models.Model):
     """
 
     _name = "workshop.leakage.sla"
+    _inherit = "workshop.leakage.sql.report"
     _description = "Workshop SLA Compliance"
     _auto = False
     _order = "done_datetime desc, id desc"
@@ -71,14 +72,10 @@ class WorkshopLeakageSla(models.Model):
             """
         )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s %s %s)",
-                SQL.identifier(self._table),
-                self._select(),
-                self._from(),
-                self._where(),
-            )
+    def _query(self):
+        return SQL(
+            "%s %s %s",
+            self._select(),
+            self._from(),
+            self._where(),
         )

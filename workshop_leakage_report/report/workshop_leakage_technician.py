@@ -1,8 +1,8 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
-from .leak_facts import prepare_read
-from .leak_sql import LEAK_KINDS, VALUE_GROUPS
+from .leak_rules import leak_kind_selection
+from .leak_sql import VALUE_GROUPS
 
 
 class WorkshopLeakageTechnician(models.Model):
@@ -17,12 +17,17 @@ class WorkshopLeakageTechnician(models.Model):
     """
 
     _name = "workshop.leakage.technician"
+    _inherit = "workshop.leakage.sql.report"
     _description = "Workshop Leakage by Technician"
     _auto = False
+    # reads the exceptions, so the stored facts: see leak_facts.prepare_read
+    _reads_leakage_facts = True
     _order = "date desc, id desc"
     _rec_name = "leak_kind"
 
-    leak_kind = fields.Selection(LEAK_KINDS, string="Where It Broke", readonly=True)
+    leak_kind = fields.Selection(
+        leak_kind_selection, string="Where It Broke", readonly=True
+    )
     job_id = fields.Many2one("workshop.job", string="Job", readonly=True)
     technician_id = fields.Many2one("res.users", string="Technician", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -55,22 +60,9 @@ class WorkshopLeakageTechnician(models.Model):
             """
         )
 
-    # the exceptions' stored facts brought up to date: see leak_facts.prepare_read
-    def _search(self, domain, offset=0, limit=None, order=None):
-        prepare_read(self.env)
-        return super()._search(domain, offset=offset, limit=limit, order=order)
-
-    def _fetch_query(self, query, fields):
-        prepare_read(self.env)
-        return super()._fetch_query(query, fields)
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s %s)",
-                SQL.identifier(self._table),
-                self._select(),
-                self._from(),
-            )
+    def _query(self):
+        return SQL(
+            "%s %s",
+            self._select(),
+            self._from(),
         )

@@ -17,3 +17,4 @@ from . import test_rpc_abuse
 from . import test_dashboards
 from . import test_leakage_overview
 from . import test_backfill
+from . import test_added_leak_kind
