@@ -1,57 +1,32 @@
 """Contract coverage on job invoices.
 
-``_create_invoices`` locks the allowance rows of the periods the jobs fall in,
-plans what each job line's contract covers (``_plan_coverage``), lets the job
-card build the invoices with the plan in the context (``_prepare_invoice_line_
-vals_list`` splits or drops the covered quantities) and records the plan as
-coverage rows once the invoices exist.
+The job card's invoicing chain asks ``_plan_invoicing`` what to decide before
+building the invoices: here, what each job line's contract covers
+(``_plan_coverage``, under a lock on the allowance rows concerned). The plan is
+passed to ``_prepare_invoice_line_vals_list`` (which splits or drops the
+covered quantities) and to ``_record_invoicing`` (which writes it as coverage
+rows once the invoices exist).
 """
 
 from odoo import _, models
 from odoo.tools import float_compare
 
-from odoo.addons.workshop_job_card.models.workshop_job import BILLABLE_STATES
-
-PLAN_KEY = "workshop_coverage_plan"
-
-
-class CoveragePlan(tuple):
-    """((job line id, covered quantity), …) planned by ``_create_invoices``.
-
-    The plan reaches ``_prepare_invoice_line_vals_list`` through the job card's
-    invoicing chain (which this addon does not own) in the context, so it must be
-    a value no RPC client can send: only an instance of this class counts (JSON
-    has tuples and lists, never this type). A plain key would let any caller
-    price its lines at zero."""
+COVERAGE = "coverage"  # the plan's key: {job line id: coverage row values}
 
 
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 
-    def _create_invoices(self, grouped=False, auto=False):
-        covered = self.filtered(
-            lambda j: j.contract_id
-            and j.state in BILLABLE_STATES + ("invoiced",)
-            and j.line_ids.filtered("is_invoiceable")
-        )
-        if not covered:
-            return super()._create_invoices(grouped=grouped, auto=auto)
-        # refuse (or skip) what the job card refuses, before taking any coverage
-        covered = covered._filter_invoiceable(auto=auto) & covered
-        plan = covered._plan_coverage()
-        jobs = self.with_context(
-            **{
-                PLAN_KEY: CoveragePlan(
-                    (line_id, v["quantity"]) for line_id, v in plan.items()
-                )
-            }
-        )
-        moves = super(WorkshopJob, jobs)._create_invoices(grouped=grouped, auto=auto)
-        moves = self.env["account.move"].browse(moves.ids)
-        usage = self._record_coverage(moves, plan)
-        # covered work left off the invoice counts as invoiced only now
-        usage.filtered(lambda u: not u.is_shown).job_id._sync_invoiced_state()
-        return moves
+    def _plan_invoicing(self):
+        plan = super()._plan_invoicing()
+        covered = self.filtered("contract_id")
+        if covered:
+            plan[COVERAGE] = covered._plan_coverage()
+        return plan
+
+    def _record_invoicing(self, moves, plan):
+        super()._record_invoicing(moves, plan)
+        self._record_coverage(moves, plan.get(COVERAGE))
 
     def _plan_coverage(self):
         """{job line id: coverage row values} for the open lines of these jobs
@@ -125,17 +100,19 @@ class WorkshopJob(models.Model):
     # ------------------------------------------------------------------
     # Invoice values
     # ------------------------------------------------------------------
-    def _prepare_invoice_line_vals_list(self):
-        vals_list = super()._prepare_invoice_line_vals_list()
-        plan = self.env.context.get(PLAN_KEY)
-        plan = dict(plan) if isinstance(plan, CoveragePlan) else {}
-        if not plan or not self.contract_id:
+    def _prepare_invoice_line_vals_list(self, plan=None):
+        """The covered part of each line the plan's coverage names is priced at
+        zero (or left off the invoice and named in a note)."""
+        vals_list = super()._prepare_invoice_line_vals_list(plan)
+        coverage = (plan or {}).get(COVERAGE)
+        if not coverage or not self.contract_id:
             return vals_list
+        covered_qty = {line_id: row["quantity"] for line_id, row in coverage.items()}
         contract = self.contract_id
         shown = contract.covered_lines_display == "zero"
         result, hidden = [], []
         for vals in vals_list:
-            covered = vals.get("display_type") == "product" and plan.get(
+            covered = vals.get("display_type") == "product" and covered_qty.get(
                 vals.get("workshop_job_line_id")
             )
             if not covered:

@@ -216,10 +216,11 @@ class WorkshopJob(models.Model):
         jobs = self._filter_invoiceable(auto=auto)
         if not jobs:
             return self.env["account.move"]
+        plan = jobs._plan_invoicing()
         moves = self.env["account.move"]
         for company, company_jobs in jobs.grouped("company_id").items():
             vals_list = [
-                group._prepare_invoice_vals()
+                group._prepare_invoice_vals(plan)
                 for group in company_jobs._group_for_invoicing(grouped)
             ]
             moves |= (
@@ -230,6 +231,7 @@ class WorkshopJob(models.Model):
             )
         for job in jobs:
             job._as_workflow().write({"billing_round": job.billing_round + 1})
+        jobs._record_invoicing(moves, plan)
         jobs._sync_invoiced_state()
         for job in jobs:
             # Markup: the links are HTML; a plain str body would be escaped.
@@ -280,6 +282,17 @@ class WorkshopJob(models.Model):
                 )
         return jobs
 
+    def _plan_invoicing(self):
+        """What the invoices of these (locked, invoiceable) jobs need decided
+        before their values are built: a plain dict, passed as ``plan`` to
+        ``_prepare_invoice_vals`` and ``_record_invoicing``. Empty here; other
+        addons add their key (may lock and read, never writes)."""
+        return {}
+
+    def _record_invoicing(self, moves, plan):
+        """Record what ``plan`` decided, now that ``moves`` (the new invoices of
+        these jobs) exist. Nothing here."""
+
     def _group_for_invoicing(self, grouped):
         """Split the jobs into the recordsets that share one invoice."""
         if not grouped:
@@ -289,13 +302,16 @@ class WorkshopJob(models.Model):
         )
         return list(groups.values())
 
-    def _prepare_invoice_vals(self):
+    def _prepare_invoice_vals(self, plan=None):
         """Values of one customer invoice for the jobs of ``self`` (one job,
-        or several of the same invoice contact when grouped). No side effects."""
+        or several of the same invoice contact when grouped); ``plan`` is what
+        ``_plan_invoicing`` returned. No side effects: called alone with the
+        same plan, it returns what gets invoiced."""
+        plan = plan or {}
         first = self[0]
         line_vals = []
         for job in self:
-            job_lines = job._prepare_invoice_line_vals_list()
+            job_lines = job._prepare_invoice_line_vals_list(plan)
             if len(self) > 1 and job_lines:
                 line_vals.append(
                     {
@@ -323,9 +339,10 @@ class WorkshopJob(models.Model):
             "invoice_line_ids": [fields.Command.create(vals) for vals in line_vals],
         }
 
-    def _prepare_invoice_line_vals_list(self):
+    def _prepare_invoice_line_vals_list(self, plan=None):
         """Invoice line values of this job: its invoiceable lines, with the
-        sections and notes that head them."""
+        sections and notes that head them (``plan``: see ``_plan_invoicing``)."""
+        plan = plan or {}
         self.ensure_one()
         round_ = self.billing_round + 1
         result, pending_headers = [], []
@@ -336,10 +353,11 @@ class WorkshopJob(models.Model):
                 pending_headers.append(line)
             elif line.is_invoiceable:
                 result += [
-                    h._prepare_invoice_line_vals(round_) for h in pending_headers
+                    h._prepare_invoice_line_vals(round_, plan=plan)
+                    for h in pending_headers
                 ]
                 pending_headers = []
-                result.append(line._prepare_invoice_line_vals(round_))
+                result.append(line._prepare_invoice_line_vals(round_, plan=plan))
         return result
 
     def _sync_invoiced_state(self):

@@ -287,9 +287,10 @@ class WorkshopJobLine(models.Model):
     # ------------------------------------------------------------------
     # Invoicing
     # ------------------------------------------------------------------
-    def _prepare_invoice_line_vals(self, billing_round):
-        """Values of the invoice line that bills this job line's open quantity.
-        A plain dict, no side effects."""
+    def _prepare_invoice_line_vals(self, billing_round, plan=None):
+        """Values of the invoice line that bills this job line's open quantity
+        (``plan``: what the job's ``_plan_invoicing`` returned, for addons that
+        extend this). A plain dict, no side effects."""
         self.ensure_one()
         if self.kind == "section":
             return {
