@@ -13,6 +13,7 @@ class AccountMove(models.Model):
     )
 
     def action_view_workshop_contract(self):
+        """Open the contract the invoice bills."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "workshop_contract_billing.workshop_contract_action"

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.tools import split_every
 
+from odoo.addons.workshop_job_card.tools.commits import can_commit
 from odoo.addons.workshop_job_card.tools.guarded import run_batch_guarded
 
 # kind -> (field recording the sending, mail template)
@@ -78,7 +79,7 @@ class AccountMove(models.Model):
         """Queue the payment reminders due on ``date_ref`` (today), per company,
         committing per batch; returns how many were queued. Safe to re-run."""
         date_ref = fields.Date.to_date(date_ref) or fields.Date.context_today(self)
-        can_commit = self.env["workshop.contract"]._can_commit()
+        may_commit = can_commit(self.env)
         queued = 0
         for company in self.env["res.company"].search([]):
             for kind in REMINDERS:
@@ -101,7 +102,7 @@ class AccountMove(models.Model):
                             lambda move, error: move._workshop_reminder_failed(error),
                         )
                     )
-                    if can_commit:
+                    if may_commit:
                         self.env.cr.commit()  # pylint: disable=invalid-commit
         return queued
 

@@ -442,6 +442,7 @@ class WorkshopContract(models.Model):
         return True
 
     def action_view_invoices(self):
+        """Open the invoices of the contract."""
         self.ensure_one()
         # an action is returned without reading the contract: check it is visible
         self.check_access("read")

@@ -3,30 +3,34 @@
 Pipeline (each step overridable): ``_cron_recurring_invoice`` takes batches of due
 contracts under ``FOR UPDATE SKIP LOCKED`` → ``_bill_batch`` (one savepoint for the
 batch; on failure one savepoint per contract, so a bad contract is reported and
-skipped) → ``_recurring_create_invoices`` writes the billed-period ledger rows
-first, then creates the invoices → ``_prepare_invoice_vals`` /
-``workshop.contract.line._prepare_invoice_line_vals`` build plain dicts.
+skipped) → ``_recurring_create_invoices`` plans what the invoices need
+(``_plan_invoice_extras``), writes the billed-period ledger rows first, then
+creates the invoices from ``_prepare_invoice_vals`` as they come →
+``_prepare_invoice_line_vals_list`` / ``workshop.contract.line._prepare_invoice_
+line_vals`` (priced by ``_period_price``) build plain dicts.
 
 Per batch, not per invoice: one ``account.move.create`` and one ``action_post``
 (Odoo's own accounting, untouched), the chatter lines "Invoice Created by
 contract C" (``_log_created_invoices``), the customers' subscriptions that
 posting would add one by one (``_subscribe_invoice_customers``), and the look-up
-of analytic distribution models. About 10 SQL queries an invoice, against some
-30 for OCA ``contract`` (``tests/benchmarks/test_bench_contract.py``).
+of analytic distribution models (``_analytic_models_apply``, once per company).
 """
 
 import logging
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models, modules
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.workshop_job_card.tools.actions import records_action
+from odoo.addons.workshop_job_card.tools.commits import can_commit
 from odoo.addons.workshop_job_card.tools.guarded import (
     CONCURRENT_ERRORS,
     run_batch_guarded,
 )
+from odoo.addons.workshop_job_card.tools.locks import lock_rows
 
 from .workshop_contract import BILLABLE_STATES
 
@@ -74,14 +78,7 @@ class WorkshopContract(models.Model):
         return contracts._action_view_moves(moves)
 
     def _action_view_moves(self, moves):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
-        )
-        if len(moves) == 1:
-            action.update(views=[(False, "form")], res_id=moves.id)
-        else:
-            action["domain"] = [("id", "in", moves.ids)]
-        return action
+        return records_action(moves, "account.action_move_out_invoice_type")
 
     # ------------------------------------------------------------------
     # Scheduled action
@@ -97,7 +94,7 @@ class WorkshopContract(models.Model):
         by one ``action_post``: the accounting work per invoice is what Odoo
         does for any invoice, its fixed cost is shared by the batch."""
         date_ref = date_ref or fields.Date.context_today(self)
-        can_commit = self._can_commit()
+        may_commit = can_commit(self.env)
         processed, retries = [], 0
         while True:
             try:
@@ -106,7 +103,7 @@ class WorkshopContract(models.Model):
             except CONCURRENT_ERRORS:
                 # another run billed some of these after our snapshot was taken:
                 # start a fresh transaction (a fresh snapshot) and look again
-                if not can_commit or retries >= 5:
+                if not may_commit or retries >= 5:
                     break
                 retries += 1
                 self.env.cr.rollback()
@@ -116,7 +113,7 @@ class WorkshopContract(models.Model):
             retries = 0
             processed += batch.ids
             batch._bill_batch(date_ref)
-            if can_commit:
+            if may_commit:
                 # the batch's periods and invoices are final: a crash or a timeout
                 # later loses nothing, and a re-run resumes after them
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -132,16 +129,6 @@ class WorkshopContract(models.Model):
         self.env["ir.cron"]._notify_progress(
             done=len(processed),
             remaining=self.search_count(self._due_domain(date_ref, processed)),
-        )
-
-    @api.model
-    def _can_commit(self):
-        """Commit per batch in a real cron run; never inside tests, while modules
-        load (demo data) or when the caller asks not to."""
-        return (
-            self.pool.ready
-            and not modules.module.current_test
-            and not self.env.context.get("workshop_contract_no_commit")
         )
 
     @api.model
@@ -173,17 +160,7 @@ class WorkshopContract(models.Model):
 
     def _lock_for_billing(self):
         """Lock these contracts' rows (waiting for a concurrent billing)."""
-        if not self:
-            return self
-        self.flush_recordset()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM workshop_contract WHERE id IN %s "
-                "ORDER BY id FOR UPDATE",
-                tuple(self.ids),
-            )
-        )
-        return self
+        return lock_rows(self)
 
     def _bill_batch(self, date_ref):
         """Bill these locked contracts together; when that fails, one by one, so
@@ -271,12 +248,6 @@ class WorkshopContract(models.Model):
         for row, (contract, _period, vals) in zip(rows, todo, strict=True):
             by_company.setdefault(contract.company_id, []).append((row, vals))
         for company, items in by_company.items():
-            if not self._analytic_models_apply(company):
-                # what each line's compute would find, without one search a line
-                for _row, vals in items:
-                    for command in vals["invoice_line_ids"]:
-                        if command[0] == fields.Command.CREATE:
-                            command[2].setdefault("analytic_distribution", False)
             # the chatter line "Invoice created" is logged below for the whole
             # batch, saying which contract and period it bills, instead of one
             # message_post per invoice (its subtype notifies no one by default)
@@ -383,20 +354,44 @@ class WorkshopContract(models.Model):
     def _plan_invoice_extras(self, todo, date_ref):
         """{``_period_key``: keyword arguments of
         ``_prepare_invoice_vals``} for the (contract, period) pairs ``todo``
-        billed on ``date_ref``: what else goes on those invoices (the SLA adds
-        its service credits). Empty here."""
-        return {}
+        billed on ``date_ref``: what else those invoices need decided (here,
+        whether analytic distribution models apply to their company; the SLA
+        adds its service credits)."""
+        companies = {contract.company_id for contract, _period in todo}
+        applies = {c: self._analytic_models_apply(c) for c in companies}
+        return {
+            contract._period_key(period): {
+                "has_analytic_models": applies[contract.company_id]
+            }
+            for contract, period in todo
+        }
 
-    def _prepare_invoice_vals(self, period, **extras):
-        """Values of the invoice of ``period`` (a ``periods.Period``); ``extras``
-        are what ``_plan_invoice_extras`` planned on it. A plain dict, no side
-        effects."""
+    def _prepare_invoice_line_analytic_vals(self, has_analytic_models=True):
+        """Values every invoice line of this contract gets: with no analytic
+        distribution model for the company, the distribution each line's
+        compute would find (none), so that no line searches for one."""
+        return {} if has_analytic_models else {"analytic_distribution": False}
+
+    def _prepare_invoice_line_vals_list(self, period, **extras):
+        """Values of the invoice lines of ``period``: one per contract line
+        with something to bill (other addons add theirs from ``extras``)."""
         self.ensure_one()
         segments = self.covered_asset_ids._segments(period)
-        line_vals = [
+        return [
             vals
             for line in self.line_ids
             if (vals := line._prepare_invoice_line_vals(period, segments))
+        ]
+
+    def _prepare_invoice_vals(self, period, has_analytic_models=True, **extras):
+        """Values of the invoice of ``period`` (a ``periods.Period``); the
+        keyword arguments are what ``_plan_invoice_extras`` planned on it. A
+        plain dict, no side effects: what gets invoiced, as it is."""
+        self.ensure_one()
+        analytic = self._prepare_invoice_line_analytic_vals(has_analytic_models)
+        line_vals = [
+            {**analytic, **vals}
+            for vals in self._prepare_invoice_line_vals_list(period, **extras)
         ]
         vals = {
             "move_type": "out_invoice",

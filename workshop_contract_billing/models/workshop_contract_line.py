@@ -148,16 +148,16 @@ class WorkshopContractLine(models.Model):
         counts = {count for _days, count in segments}
         return amount * self.quantity, counts.pop() if len(counts) == 1 else None
 
-    def _prepare_invoice_line_vals(self, period, segments):
-        """Values of the invoice line billing this line for ``period`` (a
-        ``periods.Period``); None when there is nothing to bill. A plain dict, no
-        side effects."""
+    def _period_price(self, period, segments):
+        """(quantity, unit price) this line bills for ``period``, or None when
+        there is nothing to bill: the one pricing of a contract line, which the
+        billing engine invoices and the forecast adds up. ``segments``: see
+        ``_period_amount`` (unused by a fixed fee). Pure."""
         self.ensure_one()
         currency = self.contract_id.currency_id
         amount, count = self._period_amount(period, segments)
         if currency.is_zero(amount):
             return None
-        factor = period.billed_days / period.days
         quantity = self.quantity
         if self.kind != "fixed" and count:
             quantity = self.quantity * count
@@ -165,6 +165,18 @@ class WorkshopContractLine(models.Model):
             price = currency.round(amount / quantity) if quantity else 0.0
         else:  # the asset count changed during the period: one prorated sum
             quantity, price = 1.0, currency.round(amount)
+        return quantity, price
+
+    def _prepare_invoice_line_vals(self, period, segments):
+        """Values of the invoice line billing this line for ``period`` (a
+        ``periods.Period``); None when there is nothing to bill. A plain dict, no
+        side effects."""
+        self.ensure_one()
+        priced = self._period_price(period, segments)
+        if not priced:
+            return None
+        quantity, price = priced
+        factor = period.billed_days / period.days
         env = self.env
         name = _(
             "%(name)s\nPeriod: %(start)s – %(end)s",

@@ -14,10 +14,12 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_round, format_date, split_every
+from odoo.tools import float_round, format_date, split_every
 from odoo.tools.misc import formatLang
 
+from odoo.addons.workshop_job_card.tools.commits import can_commit
 from odoo.addons.workshop_job_card.tools.guarded import CONCURRENT_ERRORS, run_guarded
+from odoo.addons.workshop_job_card.tools.locks import lock_rows
 from odoo.addons.workshop_job_card.tools.privilege import is_granted
 
 from .periods import ONE_DAY
@@ -201,14 +203,14 @@ class WorkshopContract(models.Model):
             for ids in split_every(batch_size, self.search(domain, order="id").ids):
                 try:
                     with self.env.cr.savepoint(flush=False):
-                        batch = self.browse(ids)._lock_skip_locked()
+                        batch = lock_rows(self.browse(ids), skip_locked=True)
                 except CONCURRENT_ERRORS:
                     # changed by a concurrent run since our snapshot: it did the
                     # work, or tomorrow's run will
                     continue
                 for contract in batch:
                     done += contract._lifecycle_step(method, date_ref)
-                if self._can_commit():
+                if can_commit(self.env):
                     self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
 
@@ -223,20 +225,6 @@ class WorkshopContract(models.Model):
             self,
         )
         return 1 if done else 0
-
-    def _lock_skip_locked(self):
-        """These contracts' rows that no other transaction holds, locked."""
-        if not self:
-            return self
-        self.flush_recordset()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM workshop_contract WHERE id IN %s "
-                "ORDER BY id FOR UPDATE SKIP LOCKED",
-                tuple(self.ids),
-            )
-        )
-        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     @api.model
     def _lifecycle_terminate_domain(self, date_ref):

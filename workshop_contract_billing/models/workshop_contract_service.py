@@ -11,6 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
+from odoo.addons.workshop_job_card.tools.commits import can_commit
 from odoo.addons.workshop_job_card.tools.guarded import run_guarded
 
 from .periods import Period, period_anchor, period_bounds, period_index
@@ -174,7 +175,7 @@ class WorkshopContract(models.Model):
         contracts = self.search(
             [("state", "in", BILLABLE_STATES), ("visit_ids", "!=", False)]
         )
-        can_commit = self._can_commit()
+        may_commit = can_commit(self.env)
         created = self.env["workshop.job"]
         for contract in contracts:
             # one bad contract (a template of another company…) must not keep
@@ -191,7 +192,7 @@ class WorkshopContract(models.Model):
                 )
                 or self.env["workshop.job"]
             )
-            if can_commit:
+            if may_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         # ended contracts too: their last periods are counted once
         self.search([("visit_ids", "!=", False)])._check_visit_shortfall(date_ref)

@@ -86,6 +86,7 @@ class WorkshopContract(models.Model):
         return self.action_view_sla_credits()
 
     def action_view_sla_credits(self):
+        """Open the service credits of these contracts, grouped by state."""
         # an action is returned without reading the contracts: check they are visible
         self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -188,7 +189,7 @@ class WorkshopContract(models.Model):
 
     def _plan_invoice_extras(self, todo, date_ref):
         """Every pending credit of a contract is planned on its first due
-        period (passed to ``_prepare_invoice_vals`` as ``sla_credits``)."""
+        period (passed to ``_prepare_invoice_line_vals_list`` as ``sla_credits``)."""
         extras = super()._plan_invoice_extras(todo, date_ref)
         contracts = self.browse({contract.id for contract, _period in todo})
         pending = self.env["workshop.contract.credit"].search(
@@ -208,16 +209,12 @@ class WorkshopContract(models.Model):
                 extras[key] = dict(extras.get(key, {}), sla_credits=sla_credits)
         return extras
 
-    def _prepare_invoice_vals(self, period, sla_credits=None, **extras):
+    def _prepare_invoice_line_vals_list(self, period, sla_credits=None, **extras):
         """``sla_credits``: the service credits to deduct on this invoice."""
-        vals = super()._prepare_invoice_vals(period, **extras)
-        fee_lines = [
-            cmd[2]
-            for cmd in vals["invoice_line_ids"]
-            if cmd[0] == Command.CREATE and cmd[2].get("display_type") == "product"
-        ]
+        vals_list = super()._prepare_invoice_line_vals_list(period, **extras)
+        fee_lines = [v for v in vals_list if v.get("display_type") == "product"]
         if not sla_credits or not fee_lines:
-            return vals
+            return vals_list
         currency = self.currency_id
         fee = sum(
             currency.round(
@@ -228,12 +225,8 @@ class WorkshopContract(models.Model):
             for line in fee_lines
         )
         if currency.compare_amounts(fee, 0.0) <= 0:
-            return vals  # nothing to take a credit from: it waits
+            return vals_list  # nothing to take a credit from: it waits
         tax_command = fee_lines[0].get("tax_ids", [Command.clear()])[0]
-        vals["invoice_line_ids"] = vals["invoice_line_ids"] + [
-            Command.create(line_vals)
-            for line_vals in sla_credits._prepare_invoice_line_vals(
-                fee, currency, vals.get("invoice_date"), tax_command
-            )
-        ]
-        return vals
+        return vals_list + sla_credits._prepare_invoice_line_vals(
+            fee, currency, period.due_date(self.invoicing_mode), tax_command
+        )

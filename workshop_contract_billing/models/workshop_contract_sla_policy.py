@@ -181,6 +181,7 @@ class WorkshopContractSlaPolicy(models.Model):
         return 0.0
 
     def action_view_contracts(self):
+        """Open the contracts under this SLA policy."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "workshop_contract_billing.workshop_contract_action"

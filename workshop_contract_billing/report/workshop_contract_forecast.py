@@ -9,7 +9,7 @@ views as a ``VALUES`` table query.
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_is_zero, float_round
+from odoo.tools import SQL
 
 from ..models.periods import INTERVAL_MONTHS, ONE_DAY, iter_periods, period_anchor
 from ..models.workshop_contract import BILLABLE_STATES
@@ -167,13 +167,12 @@ class WorkshopContractForecast(models.Model):
         anchor = period_anchor(contract.date_start, months, contract.period_alignment)
         billed = contract._billed_starts()
         currency = contract.currency_id
-        pricing = self._contract_pricing(contract)
         rows = []
         for period in iter_periods(anchor, months, contract.date_start, end, date_to):
             due = period.due_date(contract.invoicing_mode)
             if period.start in billed or due > date_to:
                 continue
-            amount = self._period_untaxed(contract, period, pricing)
+            amount = self._period_untaxed(contract, period)
             is_renewal = bool(renewal_from and period.billed_to >= renewal_from)
             if is_renewal and factor != 1.0:
                 terms = self._renewal_terms(contract, renewal_from, period.billed_from)
@@ -209,46 +208,23 @@ class WorkshopContractForecast(models.Model):
         return terms
 
     @api.model
-    def _contract_pricing(self, contract):
-        """What pricing a period of ``contract`` needs, read once: (currency
-        rounding, [(quantity, price) of fixed lines], other lines)."""
-        fixed = contract.line_ids.filtered(lambda li: li.kind == "fixed")
-        return (
-            contract.currency_id.rounding,
-            [(line.quantity, line.price_unit) for line in fixed],
-            contract.line_ids - fixed,
-        )
-
-    @api.model
-    def _period_untaxed(self, contract, period, pricing=None):
+    def _period_untaxed(self, contract, period):
         """Untaxed total of the fee lines the engine bills for ``period``: the
-        subtotals ``workshop.contract.line._prepare_invoice_line_vals`` gives,
-        with the same arithmetic and rounding (a test keeps both in step),
-        without building labels: formatting dates for thousands of forecast
-        periods would cost more than all the rest."""
-        rounding, fixed, others = pricing or self._contract_pricing(contract)
+        sum of each line's ``workshop.contract.line._period_price`` subtotal,
+        the pricing the engine invoices (labels are not built: formatting
+        dates for thousands of forecast periods would cost more than all the
+        rest)."""
+        lines = contract.line_ids
+        currency = contract.currency_id
+        # a fixed fee needs no asset count: most contracts skip the segments
+        segments = (
+            contract.covered_asset_ids._segments(period)
+            if any(line.kind != "fixed" for line in lines)
+            else None
+        )
         total = 0.0
-        for quantity, price in fixed:
-            amount = price * period.billed_days / period.days * quantity
-            total += _subtotal(amount, quantity, rounding)
-        if others:
-            segments = contract.covered_asset_ids._segments(period)
-            for line in others:
-                amount, count = line._period_amount(period, segments)
-                # an asset count that changed in the period: one prorated sum
-                quantity = line.quantity * count if count else None
-                total += _subtotal(amount, quantity, rounding)
-        return float_round(total, precision_rounding=rounding)
-
-
-def _subtotal(amount, quantity, rounding):
-    """An invoice line's subtotal: unit price rounded first. ``quantity`` None
-    means one unit priced at the whole (rounded) amount."""
-    if float_is_zero(amount, precision_rounding=rounding):
-        return 0.0
-    if quantity is None:
-        return float_round(amount, precision_rounding=rounding)
-    if not quantity:
-        return 0.0
-    price = float_round(amount / quantity, precision_rounding=rounding)
-    return float_round(quantity * price, precision_rounding=rounding)
+        for line in lines:
+            priced = line._period_price(period, segments)
+            if priced:
+                total += currency.round(priced[0] * priced[1])
+        return currency.round(total)

@@ -17,3 +17,4 @@ from . import test_rpc_surface
 from . import test_invoice_release
 from . import test_api_rules
 from . import test_rpc_abuse
+from . import test_prepare_hooks

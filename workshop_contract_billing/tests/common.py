@@ -54,18 +54,16 @@ class ContractCommon(WorkshopCommon):
         """Run the billing cron as of ``day``; return the invoices it created."""
         Move = self.env["account.move"]
         before = Move.search([("workshop_contract_id", "!=", False)])
-        self.env["workshop.contract"].with_context(
-            workshop_contract_no_commit=True
-        )._cron_recurring_invoice(date_ref=fields.Date.to_date(day))
+        self.env["workshop.contract"]._cron_recurring_invoice(
+            date_ref=fields.Date.to_date(day)
+        )
         return Move.search([("workshop_contract_id", "!=", False)]) - before
 
     def _run_lifecycle(self, day):
         """Run the daily contract lifecycle cron (renew, expire, terminate,
         remind) as of ``day``."""
-        return (
-            self.env["workshop.contract"]
-            .with_context(workshop_contract_no_commit=True)
-            ._cron_contract_lifecycle(date_ref=fields.Date.to_date(day))
+        return self.env["workshop.contract"]._cron_contract_lifecycle(
+            date_ref=fields.Date.to_date(day)
         )
 
     @staticmethod

@@ -199,10 +199,8 @@ class TestApiRules(ServiceCommon):
             patch.object(Contract, "_generate_visit_jobs", failing),
             mute_logger(GUARD),
         ):
-            jobs = (
-                self.env["workshop.contract"]
-                .with_context(workshop_contract_no_commit=True)
-                ._cron_contract_visits(date_ref=self._d("2026-03-20"))
+            jobs = self.env["workshop.contract"]._cron_contract_visits(
+                date_ref=self._d("2026-03-20")
             )
         self.assertEqual(jobs.contract_id, good)
         self.assertFalse(bad.job_ids)
@@ -233,10 +231,8 @@ class TestApiRules(ServiceCommon):
             patch.object(Move, "_send_workshop_payment_reminder", failing),
             mute_logger(GUARD),
         ):
-            queued = (
-                self.env["account.move"]
-                .with_context(workshop_contract_no_commit=True)
-                ._cron_workshop_payment_reminder(date_ref=self._d("2026-01-28"))
+            queued = self.env["account.move"]._cron_workshop_payment_reminder(
+                date_ref=self._d("2026-01-28")
             )
         self.assertEqual(queued, 1)
         self.assertTrue(good.workshop_reminder_before_datetime)

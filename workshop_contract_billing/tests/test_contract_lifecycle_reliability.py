@@ -52,7 +52,7 @@ class TestLifecycleOverlap(TransactionCase):
         return data
 
     def _lifecycle(self, cr, day):
-        env = api.Environment(cr, SUPERUSER_ID, {"workshop_contract_no_commit": True})
+        env = api.Environment(cr, SUPERUSER_ID, {})
         return env["workshop.contract"]._cron_contract_lifecycle(
             date_ref=fields.Date.to_date(day)
         )
@@ -98,9 +98,7 @@ class TestLifecycleOverlap(TransactionCase):
     def test_stale_settlement_credits_once(self):
         data = self._commit_contracts(is_auto_renew=False, date_end=False)
         with closing(self.registry.cursor()) as cr_setup:
-            env = api.Environment(
-                cr_setup, SUPERUSER_ID, {"workshop_contract_no_commit": True}
-            )
+            env = api.Environment(cr_setup, SUPERUSER_ID, {})
             env["workshop.contract"]._cron_recurring_invoice(
                 date_ref=fields.Date.to_date("2026-03-01")
             )

@@ -11,10 +11,8 @@ from .common import ServiceCommon
 class TestContractVisits(ServiceCommon):
     def _run_visits(self, day):
         """Run the visit cron as of ``day``; return the jobs it created."""
-        return (
-            self.env["workshop.contract"]
-            .with_context(workshop_contract_no_commit=True)
-            ._cron_contract_visits(date_ref=self._d(day))
+        return self.env["workshop.contract"]._cron_contract_visits(
+            date_ref=self._d(day)
         )
 
     def _visits(self):

@@ -24,10 +24,8 @@ class TestPaymentReminder(ContractCommon):
         self.invoice = self._run_cron("2026-01-01")
 
     def _remind(self, day):
-        return (
-            self.env["account.move"]
-            .with_context(workshop_contract_no_commit=True)
-            ._cron_workshop_payment_reminder(date_ref=fields.Date.to_date(day))
+        return self.env["account.move"]._cron_workshop_payment_reminder(
+            date_ref=fields.Date.to_date(day)
         )
 
     def _mails(self, move):

@@ -28,10 +28,10 @@ class TestCrashMidBatch(ContractCommon):
         Contract = type(self.env["workshop.contract"])
         original = Contract._prepare_invoice_vals
 
-        def crash_on_37th(contract, period):
+        def crash_on_37th(contract, period, **extras):
             if contract == bad:
                 raise ValueError("no income account on the product")
-            return original(contract, period)
+            return original(contract, period, **extras)
 
         with (
             patch.object(Contract, "_prepare_invoice_vals", crash_on_37th),
@@ -175,7 +175,7 @@ class TestOverlappingRuns(TransactionCase):
             )
 
     def _cron(self, cr):
-        env = api.Environment(cr, SUPERUSER_ID, {"workshop_contract_no_commit": True})
+        env = api.Environment(cr, SUPERUSER_ID, {})
         return env["workshop.contract"]._cron_recurring_invoice(date_ref=self.DAY)
 
     def test_second_run_while_the_first_holds_the_contracts_bills_nothing(self):
@@ -209,9 +209,7 @@ class TestOverlappingRuns(TransactionCase):
             closing(self.registry.cursor()) as cr_b,
         ):
             # B takes its snapshot before A bills and commits
-            env_b = api.Environment(
-                cr_b, SUPERUSER_ID, {"workshop_contract_no_commit": True}
-            )
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
             self.assertEqual(
                 env_b["workshop.contract"].search_count(
                     [("id", "in", data["contracts"])]

@@ -60,9 +60,9 @@ class TestRpcAbuse(RpcCallsMixin, ServiceCommon, HttpCase):
             env, login="wc_admin", name="Sid Settings", groups="base.group_system"
         )
         cls.contract = cls.service_contract
-        env["workshop.contract"].with_context(
-            workshop_contract_no_commit=True
-        )._cron_recurring_invoice(date_ref=fields.Date.to_date("2026-03-01"))
+        env["workshop.contract"]._cron_recurring_invoice(
+            date_ref=fields.Date.to_date("2026-03-01")
+        )
         cls.invoice = cls.contract.invoice_ids.sorted("invoice_date")[0]
         cls.period = cls.contract.period_ids.filtered(
             lambda p: p.move_id == cls.invoice

@@ -19,6 +19,7 @@ class WorkshopContractTerminateWizard(models.TransientModel):
     reason = fields.Text(required=True)
 
     def action_confirm(self):
+        """Terminate the contracts on the date given, for the reason given."""
         self.ensure_one()
         self.contract_ids.action_terminate(self.termination_date, self.reason)
         return {"type": "ir.actions.act_window_close"}
