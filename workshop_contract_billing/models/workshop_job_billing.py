@@ -25,8 +25,9 @@ class WorkshopJob(models.Model):
         return plan
 
     def _record_invoicing(self, moves, plan):
-        super()._record_invoicing(moves, plan)
+        res = super()._record_invoicing(moves, plan)
         self._record_coverage(moves, plan.get(COVERAGE))
+        return res
 
     def _plan_coverage(self):
         """{job line id: coverage row values} for the open lines of these jobs
