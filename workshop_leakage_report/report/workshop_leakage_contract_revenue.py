@@ -57,11 +57,3 @@ class WorkshopLeakageContractRevenue(models.Model):
                AND am.move_type IN ('out_invoice', 'out_refund')
             """
         )
-
-    def _query(self):
-        return SQL(
-            "%s %s %s",
-            self._select(),
-            self._from(),
-            self._where(),
-        )

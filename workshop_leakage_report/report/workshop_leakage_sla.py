@@ -71,11 +71,3 @@ class WorkshopLeakageSla(models.Model):
                AND j.resolution_deadline IS NOT NULL
             """
         )
-
-    def _query(self):
-        return SQL(
-            "%s %s %s",
-            self._select(),
-            self._from(),
-            self._where(),
-        )

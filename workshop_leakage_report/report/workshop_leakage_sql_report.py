@@ -6,8 +6,9 @@ from .leak_facts import prepare_read
 
 class WorkshopLeakageSqlReport(models.AbstractModel):
     """Base of the leakage reports that are PostgreSQL views: a report
-    inherits it, sets ``_name`` and ``_auto = False`` and returns its query
-    from ``_query()`` (built from named pieces an addon overrides);
+    inherits it, sets ``_name`` and ``_auto = False`` and gives its query as
+    named pieces an addon overrides (``_select``, ``_from``, ``_where``) or
+    whole (``_query``);
     ``init()`` creates the view. A report reading the stored reconciliation
     facts sets ``_reads_leakage_facts``: its reads bring them up to date
     first (see ``leak_facts.prepare_read``)."""
@@ -16,9 +17,21 @@ class WorkshopLeakageSqlReport(models.AbstractModel):
     _description = "Workshop Leakage: SQL View Report"
     _reads_leakage_facts = False
 
-    def _query(self):
-        """The SELECT of the view (``odoo.tools.SQL``)."""
+    def _select(self):
+        """The SELECT clause of the view (``odoo.tools.SQL``)."""
         raise NotImplementedError(self._name)
+
+    def _from(self):
+        """The FROM clause (with its joins)."""
+        raise NotImplementedError(self._name)
+
+    def _where(self):
+        """The WHERE clause, if any."""
+        return SQL()
+
+    def _query(self):
+        """The query of the view: its pieces, or a whole query of its own."""
+        return SQL("%s %s %s", self._select(), self._from(), self._where())
 
     def init(self):
         if self._abstract:

@@ -59,10 +59,3 @@ class WorkshopLeakageTechnician(models.Model):
               LEFT JOIN workshop_job_technician_rel tr ON tr.job_id = e.job_id
             """
         )
-
-    def _query(self):
-        return SQL(
-            "%s %s",
-            self._select(),
-            self._from(),
-        )
