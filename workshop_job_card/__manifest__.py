@@ -2,7 +2,7 @@
     "name": "Workshop Job Card",
     "summary": "Job cards for workshops and field service that turn into a correct "
     "customer invoice in one click",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Field Service",
     "license": "LGPL-3",
     "author": "Workshop Billing",

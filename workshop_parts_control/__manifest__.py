@@ -2,7 +2,7 @@
     "name": "Workshop Parts Control",
     "summary": "No issue, no part: parts reach job cards only through stock "
     "issue and return transfers, with a barcode parts counter",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Field Service",
     "license": "LGPL-3",
     "author": "Workshop Billing",
