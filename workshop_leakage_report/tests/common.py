@@ -14,6 +14,21 @@ class LeakageCommon(PartsCommon):
     finish, invoice, age and read the leakage views of a job."""
 
     @classmethod
+    def _other_company_manager(cls, login):
+        """A second company, and a service manager with billing rights who
+        belongs to it only."""
+        company = cls.env["res.company"].create({"name": "Workshop South"})
+        user = new_test_user(
+            cls.env,
+            login=login,
+            groups="workshop_job_card.group_workshop_manager,"
+            "account.group_account_invoice",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        return company, user
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company.write(

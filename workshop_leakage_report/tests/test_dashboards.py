@@ -3,7 +3,7 @@ import json
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from ..tools import dashboard_files
 from .common import LeakageCommon
@@ -86,15 +86,7 @@ class TestDashboards(LeakageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.south = cls.env["res.company"].create({"name": "Workshop South"})
-        cls.south_manager = new_test_user(
-            cls.env,
-            login="ws_dash_south_mgr",
-            groups="workshop_job_card.group_workshop_manager,"
-            "account.group_account_invoice",
-            company_id=cls.south.id,
-            company_ids=[Command.set(cls.south.ids)],
-        )
+        cls.south, cls.south_manager = cls._other_company_manager("ws_dash_south_mgr")
         fee = cls.env["product.product"].create(
             {"name": "Plan fee", "type": "service", "list_price": 100.0}
         )

@@ -1,6 +1,5 @@
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import LeakageCommon
 
@@ -13,15 +12,7 @@ class TestMultiCompany(LeakageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.south = cls.env["res.company"].create({"name": "Workshop South"})
-        cls.south_manager = new_test_user(
-            cls.env,
-            login="ws_south_mgr",
-            groups="workshop_job_card.group_workshop_manager,"
-            "account.group_account_invoice",
-            company_id=cls.south.id,
-            company_ids=[Command.set(cls.south.ids)],
-        )
+        cls.south, cls.south_manager = cls._other_company_manager("ws_south_mgr")
 
     def setUp(self):
         super().setUp()

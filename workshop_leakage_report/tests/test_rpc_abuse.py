@@ -7,7 +7,7 @@ after it."""
 import xmlrpc.client
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 
@@ -53,15 +53,7 @@ class TestRpcAbuse(RpcCallsMixin, LeakageCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.south = cls.env["res.company"].create({"name": "Workshop South"})
-        cls.outsider = new_test_user(
-            cls.env,
-            login="ws_south_mgr",
-            groups="workshop_job_card.group_workshop_manager,"
-            "account.group_account_invoice",
-            company_id=cls.south.id,
-            company_ids=[Command.set(cls.south.ids)],
-        )
+        cls.south, cls.outsider = cls._other_company_manager("ws_south_mgr")
         cls.job = cls._create_job(
             [("fee", cls.part_filter, 2)], user_id=cls.pure_coordinator.id
         )
