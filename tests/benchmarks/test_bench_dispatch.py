@@ -28,7 +28,7 @@ from pathlib import Path
 from odoo import Command, fields, release
 from odoo.tests import new_test_user
 
-from odoo.addons.workshop_job_card.models.workshop_dispatch_data import (
+from odoo.addons.workshop_job_card.models.workshop_dispatch_data.workshop_dispatch_data import (  # noqa: E501
     BOARD_STATES,
     JOB_FIELDS,
 )

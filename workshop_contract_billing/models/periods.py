@@ -111,3 +111,10 @@ def iter_periods(anchor, months, date_start, date_end=None, until=None):
         if billed_from <= billed_to:
             yield Period(index, start, end, billed_from, billed_to)
         index += 1
+
+
+class TopUpPeriod(Period):
+    """The rest of a period already billed in part (``billed_from`` is the day
+    after what was billed)."""
+
+    __slots__ = ()

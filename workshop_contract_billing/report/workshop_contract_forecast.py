@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.periods import INTERVAL_MONTHS, ONE_DAY, iter_periods, period_anchor
-from ..models.workshop_contract import BILLABLE_STATES
+from ..models.workshop_contract.workshop_contract import BILLABLE_STATES
 
 HORIZON_MONTHS = 12
 # a row's id: contract id × this + period index (stable from one query to the next)

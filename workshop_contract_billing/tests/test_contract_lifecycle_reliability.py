@@ -13,12 +13,12 @@ from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.workshop_contract_billing.models.workshop_contract import TERMINATION
 from odoo.addons.workshop_job_card.tools.privilege import grant
 
+from ..models.workshop_contract.workshop_contract import TERMINATION
 from .test_reliability import ENGINE, _delete_committed
 
-RENEWAL = "odoo.addons.workshop_contract_billing.models.workshop_contract_renewal"
+RENEWAL = "odoo.addons.workshop_contract_billing.models.workshop_contract.renewal"
 
 
 @tagged("post_install", "-at_install")

@@ -15,7 +15,7 @@ from odoo.tools import mute_logger
 
 from .common import ContractCommon
 
-ENGINE = "odoo.addons.workshop_contract_billing.models.workshop_contract_billing"
+ENGINE = "odoo.addons.workshop_contract_billing.models.workshop_contract.billing"
 
 
 @tagged("post_install", "-at_install")

@@ -14,7 +14,7 @@ T0 = datetime(2026, 1, 5, 8, 0, 0)  # when the jobs are reported
 # billing runs happen "later": breaches count up to the billing day, never
 # beyond now, so the clock is pinned after every date used here
 LATER = "2026-11-30 12:00:00"
-ENGINE = "odoo.addons.workshop_contract_billing.models.workshop_contract_billing"
+ENGINE = "odoo.addons.workshop_contract_billing.models.workshop_contract.billing"
 
 
 @tagged("post_install", "-at_install")

@@ -4,8 +4,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import dispatch as planner
-from .workshop_dispatch_data import MOVABLE_STATES, _dt
-from .workshop_job import COORDINATOR
+from .workshop_dispatch_data.workshop_dispatch_data import MOVABLE_STATES, _dt
+from .workshop_job.workshop_job import COORDINATOR
 
 
 class WorkshopDispatch(models.AbstractModel):

@@ -4,7 +4,7 @@ from odoo.tools import float_is_zero
 
 from ..tools.field_rights import FieldRight
 from ..tools.privilege import grant, is_granted
-from .workshop_job import COORDINATOR
+from .workshop_job.workshop_job import COORDINATOR
 
 LINE_KINDS = [
     ("part", "Part"),

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .workshop_job import JOB_STATES
+from .workshop_job.workshop_job import JOB_STATES
 
 
 class WorkshopJobStageLog(models.Model):

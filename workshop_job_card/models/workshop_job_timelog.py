@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.field_rights import FieldRight
-from .workshop_job import COORDINATOR
+from .workshop_job.workshop_job import COORDINATOR
 
 # A device clock a little ahead of the server's is not a time log in the future.
 CLOCK_SKEW = timedelta(minutes=5)

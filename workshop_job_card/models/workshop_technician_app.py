@@ -26,7 +26,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tools import html2plaintext
 
-from .workshop_job import TRANSITIONS
+from .workshop_job.workshop_job import TRANSITIONS
 
 # How far ahead the app loads planned jobs.
 HORIZON_DAYS = 7

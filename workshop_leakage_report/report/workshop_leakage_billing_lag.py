@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from odoo.addons.workshop_job_card.models.workshop_job import JOB_STATES
+from odoo.addons.workshop_job_card.models.workshop_job.workshop_job import JOB_STATES
 
 
 class WorkshopLeakageBillingLag(models.Model):

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.workshop_job_card.models.workshop_job import OPEN_STATES
+from odoo.addons.workshop_job_card.models.workshop_job.workshop_job import OPEN_STATES
 
 from .leak_rules import LeakRule, leak_kind_selection
 from .leak_sql import (

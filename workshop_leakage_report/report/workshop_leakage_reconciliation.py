@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from odoo.addons.workshop_job_card.models.workshop_job import JOB_STATES
+from odoo.addons.workshop_job_card.models.workshop_job.workshop_job import JOB_STATES
 
 from .leak_facts import FACT_TABLE, KEY_TABLE, install_facts
 from .leak_rules import classification, leak_kind_selection

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from odoo.addons.workshop_job_card.models.workshop_job import MANAGER
+from odoo.addons.workshop_job_card.models.workshop_job.workshop_job import MANAGER
 
 # revenue: what the customer pays on the job card
 REVENUE_KINDS = ("part", "labour", "travel", "fee")

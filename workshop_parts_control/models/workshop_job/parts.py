@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
-from odoo.addons.workshop_job_card.models.workshop_job import OPEN_STATES
+from odoo.addons.workshop_job_card.models.workshop_job.workshop_job import OPEN_STATES
 from odoo.addons.workshop_job_card.tools.actions import records_action
 from odoo.addons.workshop_job_card.tools.privilege import grant
 

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
-from odoo.addons.workshop_job_card.models.workshop_job import COORDINATOR
+from odoo.addons.workshop_job_card.models.workshop_job.workshop_job import COORDINATOR
 
 from ...tools.stock_sync import as_stock_sync, is_stock_sync
 from ..stock_move.kinds import OPEN_MOVE_STATES

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare
 
-from odoo.addons.workshop_job_card.models.workshop_job import MANAGER
+from odoo.addons.workshop_job_card.models.workshop_job.workshop_job import MANAGER
 from odoo.addons.workshop_job_card.tools.privilege import is_granted
 
 from ...tools.stock_sync import as_stock_sync, is_stock_sync

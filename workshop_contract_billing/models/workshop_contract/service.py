@@ -14,7 +14,7 @@ from odoo.tools import format_date
 from odoo.addons.workshop_job_card.tools.commits import can_commit
 from odoo.addons.workshop_job_card.tools.guarded import run_guarded
 
-from .periods import Period, period_anchor, period_bounds, period_index
+from ..periods import Period, period_anchor, period_bounds, period_index
 from .workshop_contract import BILLABLE_STATES
 
 _logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import pytz
 from odoo import Command, api, fields, models
 from odoo.tools import file_open
 
-from ..tools import dispatch as planner
+from ...tools import dispatch as planner
 
 # A Bay Area workshop's week: (name, city, latitude, longitude).
 SITES = [

@@ -7,10 +7,10 @@ from odoo import _, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_datetime
 
-from ..tools import dispatch as planner
-from .workshop_job import COORDINATOR, TECHNICIAN
-from .workshop_job_dispatch import dispatch_duration
-from .workshop_job_sla import sla_status_at
+from ...tools import dispatch as planner
+from ..workshop_job.dispatch import dispatch_duration
+from ..workshop_job.sla import sla_status_at
+from ..workshop_job.workshop_job import COORDINATOR, TECHNICIAN
 
 MOVABLE_STATES = ("draft", "scheduled", "dispatched")
 # Jobs that hold a technician's time on the board.

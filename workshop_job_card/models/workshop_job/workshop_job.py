@@ -1,8 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.field_rights import FieldRight
-from ..tools.privilege import grant, is_granted
+from ...tools.field_rights import FieldRight
+from ...tools.privilege import grant, is_granted
 
 JOB_STATES = [
     ("draft", "Draft"),

@@ -4,8 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
-from ..tools.actions import records_action
-from ..tools.locks import lock_rows
+from ...tools.actions import records_action
+from ...tools.locks import lock_rows
 from .workshop_job import BILLABLE_STATES, COORDINATOR
 
 INVOICE_STATUS = [
@@ -16,7 +16,6 @@ INVOICE_STATUS = [
 ]
 
 
-# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.workshop_job_card.models.workshop_job import COORDINATOR
+from odoo.addons.workshop_job_card.models.workshop_job.workshop_job import COORDINATOR
 
 
 class WorkshopJob(models.Model):

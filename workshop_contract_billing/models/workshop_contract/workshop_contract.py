@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.addons.workshop_job_card.tools.field_rights import FieldRight
 from odoo.addons.workshop_job_card.tools.privilege import grant
 
-from .periods import INTERVAL_MONTHS, iter_periods, period_anchor
+from ..periods import INTERVAL_MONTHS, iter_periods, period_anchor
 
 COORDINATOR = "workshop_job_card.group_workshop_coordinator"
 MANAGER = "workshop_job_card.group_workshop_manager"

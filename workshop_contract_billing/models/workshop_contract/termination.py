@@ -15,7 +15,7 @@ from odoo.tools import format_date
 
 from odoo.addons.workshop_job_card.tools.privilege import grant
 
-from .periods import ONE_DAY, Period
+from ..periods import ONE_DAY, Period
 from .workshop_contract import BILLABLE_STATES, TERMINATION
 
 

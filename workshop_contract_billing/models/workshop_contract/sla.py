@@ -11,7 +11,7 @@ from datetime import datetime, time
 from odoo import api, fields, models
 from odoo.fields import Command
 
-from odoo.addons.workshop_job_card.models.workshop_job import OPEN_STATES
+from odoo.addons.workshop_job_card.models.workshop_job.workshop_job import OPEN_STATES
 
 SLA_COMPUTED_FIELDS = (
     "response_deadline",

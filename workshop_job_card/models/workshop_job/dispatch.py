@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..tools.dispatch import Need
+from ...tools.dispatch import Need
 
 # A job without an estimate takes this long on the board.
 DEFAULT_DURATION = timedelta(hours=1)
@@ -19,7 +19,6 @@ def dispatch_duration(start, end, estimate_hours):
     return DEFAULT_DURATION
 
 
-# split by concern on purpose, as workshop_job_sla.py
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 

@@ -22,7 +22,7 @@ from odoo.addons.workshop_job_card.tools.guarded import CONCURRENT_ERRORS, run_g
 from odoo.addons.workshop_job_card.tools.locks import lock_rows
 from odoo.addons.workshop_job_card.tools.privilege import is_granted
 
-from .periods import ONE_DAY
+from ..periods import ONE_DAY
 from .workshop_contract import BILLABLE_STATES, TERMINATION
 
 _logger = logging.getLogger(__name__)

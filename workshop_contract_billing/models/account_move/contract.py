@@ -93,15 +93,3 @@ class AccountMove(models.Model):
         return bool(refunds) and (
             self.currency_id.compare_amounts(credited, self.amount_untaxed) >= 0
         )
-
-
-class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
-
-    workshop_contract_line_id = fields.Many2one(
-        "workshop.contract.line",
-        string="Service Contract Line",
-        index="btree_not_null",
-        readonly=True,
-        copy=False,
-    )

@@ -5,22 +5,7 @@ and the unique index still guards both."""
 
 from odoo import api, fields, models
 
-from .periods import Period
-
-
-class TopUpPeriod(Period):
-    """The rest of a period already billed in part (``billed_from`` is the day
-    after what was billed)."""
-
-    __slots__ = ()
-
-
-class WorkshopContractPeriod(models.Model):
-    _inherit = "workshop.contract.period"
-
-    kind = fields.Selection(
-        selection_add=[("topup", "Top-up")], ondelete={"topup": "cascade"}
-    )
+from ..periods import TopUpPeriod
 
 
 class WorkshopContract(models.Model):

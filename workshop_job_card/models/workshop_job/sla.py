@@ -50,7 +50,6 @@ def sla_status_at(job, now):
     return status
 
 
-# split by concern on purpose (CONVENTIONS: files past ~400 lines)
 class WorkshopJob(models.Model):
     _inherit = "workshop.job"  # pylint: disable=consider-merging-classes-inherited
 

@@ -1,0 +1,3 @@
+from . import contract
+from . import sla_credit
+from . import coverage

@@ -1,0 +1,2 @@
+from . import workshop_contract_period
+from . import topup

@@ -1,0 +1,2 @@
+from . import workshop_dispatch_data
+from . import demo
