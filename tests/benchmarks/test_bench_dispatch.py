@@ -16,16 +16,13 @@ reported, never asserted; the board's query count is asserted to be the same
 for 200 and for 1,000 jobs.
 """
 
-import json
-import os
-import platform
 import random
 import statistics
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from odoo import Command, fields, release
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.workshop_job_card.models.workshop_dispatch_data.workshop_dispatch_data import (  # noqa: E501
@@ -33,6 +30,8 @@ from odoo.addons.workshop_job_card.models.workshop_dispatch_data.workshop_dispat
     JOB_FIELDS,
 )
 from odoo.addons.workshop_job_card.tests.common import WorkshopCommon
+
+from .common import write_results
 
 TECHNICIANS = 50
 JOBS_PER_DAY = 4
@@ -304,23 +303,10 @@ class TestBenchDispatch(WorkshopCommon):
             f"apply the plan  {apply['ms']:>8.1f} ms  {apply['queries']:>3} queries "
             f"({apply['applied']} jobs, one transaction)"
         )
-        load = os.getloadavg()[0]
-        print(f"load average during the run: {load:.2f} ({os.cpu_count()} CPUs)")
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(
-            json.dumps(
-                {
-                    "benchmark": "dispatch board, suggestion, auto-plan",
-                    "date": fields.Date.to_string(fields.Date.today()),
-                    "odoo": release.version,
-                    "python": platform.python_version(),
-                    "repeat": REPEAT,
-                    "load_average_1min": round(load, 2),
-                    "cpus": os.cpu_count(),
-                    "statistic": "median",
-                    "goals": GOALS,
-                    "results": rows,
-                },
-                indent=2,
-            )
+        write_results(
+            RESULTS,
+            "dispatch board, suggestion, auto-plan",
+            REPEAT,
+            goals=GOALS,
+            results=rows,
         )

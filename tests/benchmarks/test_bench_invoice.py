@@ -15,16 +15,15 @@ differ); the queries the job path adds over the baseline are asserted to grow by
 most ``EXTRA_QUERIES_PER_LINE`` per line.
 """
 
-import json
-import os
-import platform
 import statistics
 import time
 from pathlib import Path
 
-from odoo import Command, fields, release
+from odoo import Command
 
 from odoo.addons.workshop_job_card.tests.common import WorkshopCommon
+
+from .common import write_results
 
 SIZES = (10, 50, 200)
 REPEAT = 5
@@ -181,25 +180,10 @@ class TestBenchInvoice(WorkshopCommon):
                 f"{row['job_queries']:>6} {row['baseline_queries']:>7} "
                 f"{row['job_queries'] - row['baseline_queries']:>8}"
             )
-        load = os.getloadavg()[0]
-        print(f"load average during the run: {load:.2f} ({os.cpu_count()} CPUs)")
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(
-            json.dumps(
-                {
-                    "benchmark": "job -> posted invoice vs account.move create + post",
-                    "date": fields.Date.to_string(fields.Date.today()),
-                    "odoo": release.version,
-                    "python": platform.python_version(),
-                    "repeat": REPEAT,
-                    "load_average_1min": round(load, 2),
-                    "cpus": os.cpu_count(),
-                    "statistic": "median",
-                    "goal_ratio": GOAL_RATIO,
-                    "sizes": {str(count): row for count, row in rows.items()},
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
+        write_results(
+            RESULTS,
+            "job -> posted invoice vs account.move create + post",
+            REPEAT,
+            goal_ratio=GOAL_RATIO,
+            sizes={str(count): row for count, row in rows.items()},
         )

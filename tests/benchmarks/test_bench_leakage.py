@@ -47,7 +47,6 @@ runs, default: all). Run alone::
 
 import json
 import os
-import platform
 import statistics
 import time
 from collections import defaultdict
@@ -55,12 +54,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from odoo import fields, release
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
 from odoo.addons.workshop_leakage_report.report.leak_facts import refresh_facts
 
+from .common import write_results
 from .leakage_data import MOVES_PER_JOB, LeakageData
 
 SCALES = tuple(
@@ -667,27 +666,13 @@ class TestBenchLeakage(TransactionCase):
             )
         }
         _print(f"time ratio per 10x data: {json.dumps(growth)}")
-        load = os.getloadavg()[0]
-        _print(f"load average: {load:.2f} ({os.cpu_count()} CPUs)")
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(
-            json.dumps(
-                {
-                    "benchmark": "leakage reconciliation: SQL views vs ORM reads",
-                    "date": fields.Date.to_string(fields.Date.today()),
-                    "odoo": release.version,
-                    "python": platform.python_version(),
-                    "repeat": REPEAT,
-                    "statistic": "median",
-                    "load_average_1min": round(load, 2),
-                    "cpus": os.cpu_count(),
-                    "goal_seconds": GOAL_SECONDS,
-                    "goal_speedup": GOAL_SPEEDUP,
-                    "scales": {str(scale): row for scale, row in results.items()},
-                    "growth_per_10x": growth,
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
+        write_results(
+            RESULTS,
+            "leakage reconciliation: SQL views vs ORM reads",
+            REPEAT,
+            echo=_print,
+            goal_seconds=GOAL_SECONDS,
+            goal_speedup=GOAL_SPEEDUP,
+            scales={str(scale): row for scale, row in results.items()},
+            growth_per_10x=growth,
         )

@@ -27,10 +27,8 @@ than ``EXTRA_QUERIES_PER_LINE`` (measured between 10 and 100 lines), i.e. the
 addon costs a constant number of queries per validation, not per line.
 """
 
-import json
 import logging
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -40,11 +38,13 @@ from pathlib import Path
 import psycopg2
 
 import odoo
-from odoo import SUPERUSER_ID, Command, api, fields, release
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
 from odoo.addons.workshop_parts_control.tests.common import PartsCommon
+
+from .common import write_results
 
 _logger = logging.getLogger(__name__)
 
@@ -413,27 +413,12 @@ class TestBenchParts(PartsCommon):
             f"queries per line ({first} -> {last} lines): issue "
             f"{per_line['issue']}, baseline {per_line['baseline']}"
         )
-        load = os.getloadavg()[0]
-        print(f"load average during the run: {load:.2f} ({os.cpu_count()} CPUs)")
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(
-            json.dumps(
-                {
-                    "benchmark": "validate a job's parts issue vs the same transfer "
-                    "in a database without workshop addons",
-                    "date": fields.Date.to_string(fields.Date.today()),
-                    "odoo": release.version,
-                    "python": platform.python_version(),
-                    "repeat": REPEAT,
-                    "load_average_1min": round(load, 2),
-                    "cpus": os.cpu_count(),
-                    "statistic": "median",
-                    "goal_ratio": GOAL_RATIO,
-                    "queries_per_line": per_line,
-                    "sizes": {str(count): row for count, row in rows.items()},
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
+        write_results(
+            RESULTS,
+            "validate a job's parts issue vs the same transfer "
+            "in a database without workshop addons",
+            REPEAT,
+            goal_ratio=GOAL_RATIO,
+            queries_per_line=per_line,
+            sizes={str(count): row for count, row in rows.items()},
         )
