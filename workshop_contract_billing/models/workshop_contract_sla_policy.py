@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.workshop_job_card.tools.actions import domain_action
+
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 # SLA milestones a service credit can be owed for
 CREDIT_KINDS = [("response", "Response"), ("resolution", "Resolution")]
@@ -183,11 +185,11 @@ class WorkshopContractSlaPolicy(models.Model):
     def action_view_contracts(self):
         """Open the contracts under this SLA policy."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "workshop_contract_billing.workshop_contract_action"
+        return domain_action(
+            self.env,
+            "workshop_contract_billing.workshop_contract_action",
+            [("sla_policy_id", "=", self.id)],
         )
-        action["domain"] = [("sla_policy_id", "=", self.id)]
-        return action
 
 
 def _check_hours(response, resolution):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.actions import domain_action
+
 
 class WorkshopAsset(models.Model):
     _name = "workshop.asset"
@@ -67,13 +69,14 @@ class WorkshopAsset(models.Model):
             asset.job_count = counts.get(asset, 0)
 
     def action_view_jobs(self):
+        """Open the jobs done on the asset."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "workshop_job_card.workshop_job_action"
+        return domain_action(
+            self.env,
+            "workshop_job_card.workshop_job_action",
+            [("asset_id", "=", self.id)],
+            context={
+                "default_asset_id": self.id,
+                "default_partner_id": self.partner_id.id,
+            },
         )
-        action["domain"] = [("asset_id", "=", self.id)]
-        action["context"] = {
-            "default_asset_id": self.id,
-            "default_partner_id": self.partner_id.id,
-        }
-        return action

@@ -25,3 +25,19 @@ def lock_rows(records, skip_locked=False):
     locked = records.browse(row[0] for row in records.env.cr.fetchall())
     locked.invalidate_recordset()
     return locked
+
+
+def lock_next(model, domain, limit, order="id"):
+    """Lock up to ``limit`` rows of ``model`` matching ``domain`` (in ``order``)
+    that no other transaction holds, and return them: a queue several workers
+    share without waiting for each other (``FOR UPDATE SKIP LOCKED``)."""
+    query = model._search(domain, order=order, limit=limit)
+    # execute_query flushes the fields the query reads (pending computations)
+    rows = model.env.execute_query(
+        SQL(
+            "%s FOR UPDATE OF %s SKIP LOCKED",
+            query.select(),
+            SQL.identifier(model._table),
+        )
+    )
+    return model.browse(row[0] for row in rows)

@@ -38,6 +38,7 @@ class WorkshopJobInvoiceWizard(models.TransientModel):
             wizard.skipped_count = len(wizard.job_ids) - len(ready)
 
     def action_create_invoices(self):
+        """Invoice the selected jobs that have something to invoice."""
         self.ensure_one()
         jobs = self.job_ids.filtered(
             lambda j: j.invoice_status in ("to_invoice", "to_reinvoice")

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from odoo.addons.workshop_job_card.tools.actions import records_action
+from odoo.addons.workshop_job_card.tools.actions import domain_action, records_action
 from odoo.addons.workshop_job_card.tools.commits import can_commit
 from odoo.addons.workshop_job_card.tools.guarded import run_guarded
 
@@ -483,8 +483,8 @@ class WorkshopLeakageRun(models.Model):
     def action_open_exceptions(self):
         """Open the current exceptions of the run's company."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "workshop_leakage_report.workshop_leakage_exception_action"
+        return domain_action(
+            self.env,
+            "workshop_leakage_report.workshop_leakage_exception_action",
+            [("company_id", "=", self.company_id.id)],
         )
-        action["domain"] = [("company_id", "=", self.company_id.id)]
-        return action

@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from odoo.addons.workshop_job_card.tools.actions import domain_action
+
 from .leak_facts import prepare_read
 from .leakage_xlsx import LeakageWorkbook
 
@@ -290,9 +292,7 @@ class WorkshopLeakageDashboard(models.TransientModel):
         """The window action ``xmlid`` showing only the records of ``domain``
         (the one helper every figure's link goes through)."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action["domain"] = domain
-        action["context"] = {}
+        action = domain_action(self.env, xmlid, domain, context={})
         # the list first: a figure opens the records behind it
         views = action.get("views") or []
         action["views"] = sorted(views, key=lambda view: view[1] != "list")

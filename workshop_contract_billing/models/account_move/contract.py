@@ -1,5 +1,7 @@
 from odoo import _, fields, models
 
+from odoo.addons.workshop_job_card.tools.actions import records_action
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -15,11 +17,10 @@ class AccountMove(models.Model):
     def action_view_workshop_contract(self):
         """Open the contract the invoice bills."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "workshop_contract_billing.workshop_contract_action"
+        return records_action(
+            self.workshop_contract_id,
+            "workshop_contract_billing.workshop_contract_action",
         )
-        action.update(views=[(False, "form")], res_id=self.workshop_contract_id.id)
-        return action
 
     # ------------------------------------------------------------------
     # Every way an invoice stops counting releases the periods it billed

@@ -22,7 +22,6 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from odoo.addons.workshop_job_card.tools.actions import records_action
 from odoo.addons.workshop_job_card.tools.commits import can_commit
@@ -30,7 +29,7 @@ from odoo.addons.workshop_job_card.tools.guarded import (
     CONCURRENT_ERRORS,
     run_batch_guarded,
 )
-from odoo.addons.workshop_job_card.tools.locks import lock_rows
+from odoo.addons.workshop_job_card.tools.locks import lock_next, lock_rows
 
 from .workshop_contract import BILLABLE_STATES
 
@@ -142,21 +141,14 @@ class WorkshopContract(models.Model):
     @api.model
     def _lock_due_batch(self, date_ref, batch_size, exclude_ids):
         """Lock up to ``batch_size`` due contracts no other run holds."""
-        self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """SELECT id FROM workshop_contract
-                    WHERE state IN %s AND next_invoice_date <= %s AND id != ALL(%s)
-                 ORDER BY company_id, next_invoice_date, id
-                    LIMIT %s
-               FOR UPDATE SKIP LOCKED""",
-                BILLABLE_STATES,
-                date_ref,
-                list(exclude_ids),
-                batch_size,
-            )
+        # sudo: the run bills every company's due contracts, like the scheduler
+        due = lock_next(
+            self.sudo(),
+            self._due_domain(date_ref, exclude_ids),
+            batch_size,
+            order="company_id.id, next_invoice_date, id",
         )
-        return self.browse(row[0] for row in self.env.cr.fetchall())
+        return self.browse(due.ids)
 
     def _lock_for_billing(self):
         """Lock these contracts' rows (waiting for a concurrent billing)."""

@@ -11,6 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
+from odoo.addons.workshop_job_card.tools.actions import domain_action
 from odoo.addons.workshop_job_card.tools.commits import can_commit
 from odoo.addons.workshop_job_card.tools.guarded import run_guarded
 
@@ -118,15 +119,15 @@ class WorkshopContract(models.Model):
     def action_view_jobs(self):
         """Open the jobs done under the contract."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "workshop_job_card.workshop_job_action"
+        return domain_action(
+            self.env,
+            "workshop_job_card.workshop_job_action",
+            [("contract_id", "=", self.id)],
+            context={
+                "default_contract_id": self.id,
+                "default_partner_id": self.partner_id.id,
+            },
         )
-        action["domain"] = [("contract_id", "=", self.id)]
-        action["context"] = {
-            "default_contract_id": self.id,
-            "default_partner_id": self.partner_id.id,
-        }
-        return action
 
     # ------------------------------------------------------------------
     # Periods and coverage lookups

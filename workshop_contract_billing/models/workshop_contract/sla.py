@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.fields import Command
 
 from odoo.addons.workshop_job_card.models.workshop_job.workshop_job import OPEN_STATES
+from odoo.addons.workshop_job_card.tools.actions import domain_action
 
 SLA_COMPUTED_FIELDS = (
     "response_deadline",
@@ -89,12 +90,12 @@ class WorkshopContract(models.Model):
         """Open the service credits of these contracts, grouped by state."""
         # an action is returned without reading the contracts: check they are visible
         self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "workshop_contract_billing.workshop_contract_credit_action"
+        return domain_action(
+            self.env,
+            "workshop_contract_billing.workshop_contract_credit_action",
+            [("contract_id", "in", self.ids)],
+            context={"search_default_group_state": 1},
         )
-        action["domain"] = [("contract_id", "in", self.ids)]
-        action["context"] = {"search_default_group_state": 1}
-        return action
 
     # ------------------------------------------------------------------
     # Breach detection

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.workshop_job_card.tools.actions import domain_action
 from odoo.addons.workshop_job_card.tools.field_rights import FieldRight
 from odoo.addons.workshop_job_card.tools.privilege import grant
 
@@ -446,9 +447,9 @@ class WorkshopContract(models.Model):
         self.ensure_one()
         # an action is returned without reading the contract: check it is visible
         self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
+        return domain_action(
+            self.env,
+            "account.action_move_out_invoice_type",
+            [("workshop_contract_id", "=", self.id)],
+            context={"default_move_type": "out_invoice"},
         )
-        action["domain"] = [("workshop_contract_id", "=", self.id)]
-        action["context"] = {"default_move_type": "out_invoice"}
-        return action
