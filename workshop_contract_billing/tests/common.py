@@ -11,31 +11,17 @@ class ContractCommon(WorkshopCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Product = cls.env["product.product"]
-        cls.fee = Product.create(
-            {
-                "name": "Maintenance plan (monthly fee)",
-                "type": "service",
-                "list_price": 100.0,
-                "taxes_id": [Command.set(cls.tax_15.ids)],
-            }
-        )
-        cls.asset_fee = Product.create(
-            {
-                "name": "Fleet care per vehicle",
-                "type": "service",
-                "list_price": 50.0,
-                "taxes_id": [Command.set(cls.tax_15.ids)],
-            }
-        )
+        cls.fee = cls._product("Maintenance plan (monthly fee)", 100.0, "service")
+        cls.asset_fee = cls._product("Fleet care per vehicle", 50.0, "service")
         cls.assets = cls.env["workshop.asset"].create(
             [{"name": f"Van {i}", "partner_id": cls.customer.id} for i in range(1, 4)]
         )
 
     @classmethod
-    def _contract(cls, lines=None, activate=True, **vals):
-        """A contract for the customer; ``lines`` are dicts of line values (a
-        100.00 monthly fixed fee by default)."""
+    def _contract(cls, lines=None, activate=True, company=None, **vals):
+        """A contract for the customer (in ``company``, default the test
+        company's); ``lines`` are dicts of line values (a 100.00 monthly fixed
+        fee by default)."""
         values = {
             "partner_id": cls.customer.id,
             "client_order_ref": "PO-C-1",
@@ -45,10 +31,47 @@ class ContractCommon(WorkshopCommon):
             ],
         }
         values.update(vals)
-        contract = cls.env["workshop.contract"].create(values)
+        Contract = cls.env["workshop.contract"]
+        if company:
+            Contract = Contract.with_company(company)
+            values["company_id"] = company.id
+        contract = Contract.create(values)
         if activate:
             contract.action_activate()
         return contract
+
+    @classmethod
+    def _sla_policy(cls, name="Gold", percent=10.0, hours=(2, 8), **vals):
+        """An SLA policy crediting ``percent`` of the period's fee per breach,
+        with one line for urgent jobs (response, resolution ``hours``) unless
+        ``hours`` is None."""
+        values = {"name": name, "credit_method": "percent", "credit_percent": percent}
+        if hours:
+            values["line_ids"] = [
+                Command.create(
+                    {
+                        "priority": "1",
+                        "response_hours": hours[0],
+                        "resolution_hours": hours[1],
+                    }
+                )
+            ]
+        values.update(vals)
+        return cls.env["workshop.contract.sla.policy"].create(values)
+
+    @classmethod
+    def _sla_credit(cls, contract, deadline, kind="response", policy=None):
+        """A service credit of ``contract`` under ``policy`` (default: the
+        contract's) for a ``kind`` deadline missed on a new labour job."""
+        return cls.env["workshop.contract.credit"].create(
+            {
+                "contract_id": contract.id,
+                "job_id": cls._create_job([("labour", cls.labour, 1.0)]).id,
+                "policy_id": (policy or contract.sla_policy_id).id,
+                "kind": kind,
+                "deadline": deadline,
+            }
+        )
 
     def _run_cron(self, day):
         """Run the billing cron as of ``day``; return the invoices it created."""

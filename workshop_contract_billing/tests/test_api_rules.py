@@ -35,19 +35,9 @@ class TestApiRules(ServiceCommon):
         self.assertEqual(prices, [90.0])
 
     def test_sla_credit_plan_in_the_context_credits_nothing(self):
-        policy = self.env["workshop.contract.sla.policy"].create(
-            {"name": "Gold", "credit_method": "percent", "credit_percent": 50.0}
-        )
+        policy = self._sla_policy(percent=50.0, hours=None)
         other = self._contract(sla_policy_id=policy.id)
-        credit = self.env["workshop.contract.credit"].create(
-            {
-                "contract_id": other.id,
-                "job_id": self._create_job([("labour", self.labour, 1.0)]).id,
-                "policy_id": policy.id,
-                "kind": "response",
-                "deadline": datetime(2026, 1, 5, 10, 0),
-            }
-        )
+        credit = self._sla_credit(other, datetime(2026, 1, 5, 10, 0))
         contract = self._contract()
         day = self._d("2026-01-01")
         moves = contract.with_context(

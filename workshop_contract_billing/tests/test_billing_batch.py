@@ -4,6 +4,8 @@ followers for the batch, and a budget of SQL queries per invoice."""
 
 from odoo.tests import tagged
 
+from odoo.addons.workshop_job_card.tests.common import QueryCount
+
 from .common import ContractCommon
 
 # measured: about 10 queries per invoice (creating and posting it included)
@@ -54,10 +56,9 @@ class TestBillingBatch(ContractCommon):
         counts = {}
         for size in (10, 20):
             contracts = self._contracts(size)
-            self.env.flush_all()
-            before = self.env.cr.sql_log_count
-            moves = self._run_cron("2026-01-01")
-            counts[size] = self.env.cr.sql_log_count - before
+            with QueryCount(self.env) as queries:
+                moves = self._run_cron("2026-01-01")
+            counts[size] = queries.count
             self.assertEqual(moves.workshop_contract_id, contracts)
         per_invoice = (counts[20] - counts[10]) / 10
         self.assertLessEqual(per_invoice, QUERIES_PER_INVOICE)

@@ -1,5 +1,7 @@
 from odoo.tests import tagged
 
+from odoo.addons.workshop_job_card.tests.common import QueryCount
+
 from .common import ServiceCommon
 
 # what coverage adds to invoicing a 4-line job of which 3 lines are covered
@@ -12,11 +14,9 @@ class TestCoverageQueries(ServiceCommon):
         self._finish(job)
         job = job.with_user(self.coordinator)
         job.env.invalidate_all()
-        self.env.flush_all()
-        before = self.cr.sql_log_count
-        job.action_create_invoice()
-        self.env.flush_all()
-        return self.cr.sql_log_count - before
+        with QueryCount(self.env) as queries:
+            job.action_create_invoice()
+        return queries.count
 
     def test_coverage_adds_a_bounded_number_of_queries_to_invoicing(self):
         lines = [

@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.workshop_job_card.tests.common import _report
+from odoo.addons.workshop_job_card.tests.common import QueryCount, _report
 
 from .common import ContractCommon
 
@@ -184,11 +184,10 @@ class TestContractForecast(ContractCommon):
         for number in (1, 2, 6):
             while len(contracts) < number:
                 contracts |= self._contract(date_start=self._d("2026-03-01"))
-            self.env.flush_all()
             self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            rows = Forecast.search([("contract_id", "in", contracts.ids)])
-            self.assertEqual(len(rows), 12 * number)
-            counts.append(self.cr.sql_log_count - before)
+            with QueryCount(self.env) as queries:
+                rows = Forecast.search([("contract_id", "in", contracts.ids)])
+                self.assertEqual(len(rows), 12 * number)
+            counts.append(queries.count)
         _report(f"forecast queries for 1, 2, 6 contracts: {counts}")
         self.assertEqual(counts[1], counts[2])

@@ -1,9 +1,8 @@
 from freezegun import freeze_time
 from psycopg2.errors import UniqueViolation
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common import ContractCommon
@@ -193,14 +192,9 @@ class TestContractTermination(ContractCommon):
 
     def test_coordinator_of_another_company_cannot_terminate(self):
         contract = self._contract()
-        company_b = self.env["res.company"].create({"name": "Workshop B"})
-        other = new_test_user(
-            self.env,
-            login="ws_term_other",
-            groups="workshop_job_card.group_workshop_coordinator,"
-            "account.group_account_invoice",
-            company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)],
+        company_b = self._company("Workshop B")
+        other = self._user(
+            "ws_term_other", "coordinator", "invoicing", companies=company_b
         )
         with self.assertRaises(AccessError):
             contract.with_user(other).action_terminate("2026-03-15", REASON)

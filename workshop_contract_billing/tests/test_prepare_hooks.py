@@ -72,19 +72,9 @@ class TestPrepareHooks(ServiceCommon):
         self._assert_invoiced_as_prepared(move, vals)
 
     def test_prepared_contract_invoice_with_sla_credit_is_what_gets_invoiced(self):
-        policy = self.env["workshop.contract.sla.policy"].create(
-            {"name": "Gold", "credit_method": "percent", "credit_percent": 50.0}
-        )
+        policy = self._sla_policy(percent=50.0, hours=None)
         contract = self._contract(sla_policy_id=policy.id)
-        credit = self.env["workshop.contract.credit"].create(
-            {
-                "contract_id": contract.id,
-                "job_id": self._create_job([("labour", self.labour, 1.0)]).id,
-                "policy_id": policy.id,
-                "kind": "response",
-                "deadline": datetime(2025, 12, 29, 10, 0),
-            }
-        )
+        credit = self._sla_credit(contract, datetime(2025, 12, 29, 10, 0))
         day = self._d("2026-01-01")
         todo = [(contract, period) for period in contract._get_due_periods(day)]
         self.assertEqual(len(todo), 1)

@@ -61,10 +61,7 @@ class TestCrashMidBatch(ContractCommon):
 @tagged("post_install", "-at_install")
 class TestMultiCompany(ContractCommon):
     def test_each_company_bills_its_own_contracts(self):
-        company_b = self.env["res.company"].create({"name": "Workshop B"})
-        self.env["account.chart.template"].try_loading(
-            "generic_coa", company=company_b, install_demo=False
-        )
+        company_b = self._company("Workshop B", chart=True)
         customer_b = self.env["res.partner"].create(
             {"name": "B customer", "company_id": company_b.id}
         )

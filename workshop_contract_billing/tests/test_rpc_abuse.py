@@ -10,7 +10,7 @@ import xmlrpc.client
 from datetime import datetime
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
 from odoo.addons.workshop_job_card.tests.common import RpcCallsMixin, _report
@@ -49,18 +49,12 @@ class TestRpcAbuse(RpcCallsMixin, ServiceCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env
-        cls.coordinator_nobill = new_test_user(
-            env,
-            login="wc_coord_nobill",
-            name="Nora No-Billing",
-            groups="workshop_job_card.group_workshop_coordinator",
+        cls.coordinator_nobill = cls._user(
+            "wc_coord_nobill", "coordinator", name="Nora No-Billing"
         )
-        cls.settings_admin = new_test_user(
-            env, login="wc_admin", name="Sid Settings", groups="base.group_system"
-        )
+        cls.settings_admin = cls._user("wc_admin", "settings", name="Sid Settings")
         cls.contract = cls.service_contract
-        env["workshop.contract"]._cron_recurring_invoice(
+        cls.env["workshop.contract"]._cron_recurring_invoice(
             date_ref=fields.Date.to_date("2026-03-01")
         )
         cls.invoice = cls.contract.invoice_ids.sorted("invoice_date")[0]
@@ -72,99 +66,63 @@ class TestRpcAbuse(RpcCallsMixin, ServiceCommon, HttpCase):
             activate=False, date_start=fields.Date.to_date("2025-06-01")
         )
         cls.due_contract = cls._contract(date_start=fields.Date.to_date("2026-12-01"))
-        # ledger rows of every kind
-        cls.policy = env["workshop.contract.sla.policy"].create(
-            {
-                "name": "Gold",
-                "credit_method": "percent",
-                "credit_percent": 10.0,
-                "line_ids": [
-                    Command.create(
-                        {"priority": "1", "response_hours": 2, "resolution_hours": 8}
-                    )
-                ],
-            }
+        cls._ledger_rows()
+        cls._other_company_rows()
+
+    @classmethod
+    def _ledger_rows(cls):
+        """A row of every ledger: an SLA credit, an allowance and its usage."""
+        cls.policy = cls._sla_policy()
+        cls.sla_credit = cls._sla_credit(
+            cls.contract, datetime(2026, 1, 5, 10, 0), policy=cls.policy
         )
-        job = cls._create_job([("labour", cls.labour, 1.0)])
-        cls.sla_credit = env["workshop.contract.credit"].create(
-            {
-                "contract_id": cls.contract.id,
-                "job_id": job.id,
-                "policy_id": cls.policy.id,
-                "kind": "response",
-                "deadline": datetime(2026, 1, 5, 10, 0),
-            }
-        )
-        cls.allowance = env["workshop.contract.allowance"].create(
+        cls.allowance = cls.env["workshop.contract.allowance"].create(
             {
                 "contract_id": cls.contract.id,
                 "period_start": "2026-01-01",
                 "period_end": "2026-01-31",
             }
         )
-        cls.usage = env["workshop.contract.usage"].create(
+        cls.usage = cls.env["workshop.contract.usage"].create(
             {
                 "allowance_id": cls.allowance.id,
-                "job_line_id": job.line_ids[0].id,
+                "job_line_id": cls.sla_credit.job_id.line_ids[0].id,
                 "move_id": cls.invoice.id,
                 "quantity": 1.0,
                 "labour_hours": 1.0,
             }
         )
-        # another company's rows
-        cls.south = env["res.company"].create({"name": "Contracts South Ltd"})
-        south_policy = env["workshop.contract.sla.policy"].create(
-            {
-                "name": "South Gold",
-                "company_id": cls.south.id,
-                "line_ids": [
-                    Command.create(
-                        {"priority": "1", "response_hours": 4, "resolution_hours": 8}
-                    )
-                ],
-            }
-        )
-        cls.south_policy_line = south_policy.line_ids
-        cls.south_contract = (
-            env["workshop.contract"]
-            .with_company(cls.south)
-            .create(
-                {
-                    "partner_id": cls.customer.id,
-                    "company_id": cls.south.id,
-                    "date_start": "2026-01-01",
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "product_id": cls.asset_fee.id,
-                                "kind": "tiered",
-                                "tier_ids": [
-                                    Command.create(
-                                        {"min_assets": 1, "price_unit": 40.0}
-                                    )
-                                ],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        cls.south_line = cls.south_contract.line_ids
-        cls.south_tier = cls.south_line.tier_ids
-        south_van = env["workshop.asset"].create(
+
+    @classmethod
+    def _other_company_rows(cls):
+        """Another company's SLA policy line, tiered contract line, tier and
+        covered van: what no user of the test company may touch."""
+        cls.south = cls._company("Contracts South Ltd")
+        cls.south_policy_line = cls._sla_policy(
+            "South Gold", hours=(4, 8), company_id=cls.south.id
+        ).line_ids
+        south_van = cls.env["workshop.asset"].create(
             {
                 "name": "South van",
                 "partner_id": cls.customer.id,
                 "company_id": cls.south.id,
             }
         )
-        cls.south_contract.write(
-            {
-                "covered_asset_ids": [Command.create({"asset_id": south_van.id})],
-                "coverage_ids": [Command.create({"job_type_id": cls.job_type.id})],
-                "visit_ids": [Command.create({"job_type_id": cls.job_type.id})],
-            }
+        tiered = {
+            "product_id": cls.asset_fee.id,
+            "kind": "tiered",
+            "tier_ids": [Command.create({"min_assets": 1, "price_unit": 40.0})],
+        }
+        cls.south_contract = cls._contract(
+            [tiered],
+            activate=False,
+            company=cls.south,
+            covered_asset_ids=[Command.create({"asset_id": south_van.id})],
+            coverage_ids=[Command.create({"job_type_id": cls.job_type.id})],
+            visit_ids=[Command.create({"job_type_id": cls.job_type.id})],
         )
+        cls.south_line = cls.south_contract.line_ids
+        cls.south_tier = cls.south_line.tier_ids
 
     # ------------------------------------------------------------------
     # helpers

@@ -1,6 +1,5 @@
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.workshop_job_card.tests.common import public_methods
 
@@ -54,15 +53,10 @@ class TestContractRpcSurface(ContractCommon):
 
     def test_contract_actions_refuse_portal_and_other_company_users(self):
         contract = self._contract()
-        other = self.env["res.company"].create({"name": "Contracts South Ltd"})
-        portal = new_test_user(self.env, login="wc_portal", groups="base.group_portal")
-        outsider = new_test_user(
-            self.env,
-            login="wc_other_manager",
-            groups="workshop_job_card.group_workshop_manager,"
-            "account.group_account_invoice",
-            company_id=other.id,
-            company_ids=[Command.set(other.ids)],
+        other = self._company("Contracts South Ltd")
+        portal = self._user("wc_portal", "portal")
+        outsider = self._user(
+            "wc_other_manager", "manager", "invoicing", companies=other
         )
         for user in (portal, outsider):
             for name in CONTRACT_ACTIONS:

@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.workshop_job_card.tests.common import QueryCount
+
 from .common import ContractCommon
 
 T0 = datetime(2026, 1, 5, 8, 0, 0)  # when the jobs are reported
@@ -22,18 +24,7 @@ class TestSlaCredit(ContractCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy = cls.env["workshop.contract.sla.policy"].create(
-            {
-                "name": "Gold",
-                "credit_method": "percent",
-                "credit_percent": 10.0,
-                "line_ids": [
-                    Command.create(
-                        {"priority": "1", "response_hours": 2, "resolution_hours": 8}
-                    )
-                ],
-            }
-        )
+        cls.policy = cls._sla_policy()
         cls.contract = cls._contract(
             sla_policy_id=cls.policy.id, covered_asset_ids=cls._covering(cls.assets[0])
         )
@@ -162,13 +153,10 @@ class TestSlaCredit(ContractCommon):
         self._closed_job(arrived_after=3, done_after=10, contract=warm_up)
         counts = []
         for contract in (warm_up, self.contract, other):
-            self.env.flush_all()
             self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            with freeze_time(LATER):
+            with QueryCount(self.env) as queries, freeze_time(LATER):
                 found = contract._sla_record_breaches(datetime(2026, 2, 1))
-            self.env.flush_all()
-            counts.append(self.cr.sql_log_count - before)
+            counts.append(queries.count)
             self.assertEqual(len(found), len(contract.sla_credit_ids))
         self.assertEqual(len(other.sla_credit_ids), 12)
         self.assertEqual(counts[1], counts[2])

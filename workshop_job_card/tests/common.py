@@ -42,14 +42,51 @@ def public_methods(addon, packages=("models", "wizards"), exclude=()):
     return found
 
 
+class QueryCount:
+    """The number of queries a ``with`` block runs (``.count`` once it ends),
+    pending writes flushed before and after so they count where they are
+    made. For figures compared with each other (does a count grow with the
+    data?); a known budget is ``assertQueryCount``'s."""
+
+    def __init__(self, env):
+        self.env = env
+        self.count = None
+
+    def __enter__(self):
+        self.env.flush_all()
+        self._start = self.env.cr.sql_log_count
+        return self
+
+    def __exit__(self, *exc):
+        self.env.flush_all()
+        self.count = self.env.cr.sql_log_count - self._start
+        return False
+
+
 def _report(figure):
     """Show a figure in the test output (``pytest -s``; kept with a failure)."""
     print(figure)  # pylint: disable=print-used
 
 
+# the groups behind the role names the fixture builders take (the parts
+# clerk's group is workshop_parts_control's, for its tests and those after it)
+ROLES = {
+    "technician": "workshop_job_card.group_workshop_technician",
+    "coordinator": "workshop_job_card.group_workshop_coordinator",
+    "manager": "workshop_job_card.group_workshop_manager",
+    "clerk": "workshop_parts_control.group_workshop_parts_clerk",
+    "invoicing": "account.group_account_invoice",
+    "accounting": "account.group_account_manager",
+    "settings": "base.group_system",
+    "internal": "base.group_user",
+    "portal": "base.group_portal",
+}
+
+
 class WorkshopCommon(TransactionCase):
     """A company with a customer (and its accounts-payable contact), products,
-    a job type with an SLA and users of every workshop role.
+    a job type with an SLA and users of every workshop role; the fixture
+    builders (``_user``, ``_company``, ``_product``) make more of them.
 
     Chatter tracking is off: tests that check the chatter turn it back on."""
 
@@ -66,14 +103,15 @@ class WorkshopCommon(TransactionCase):
                 "company_id": cls.company.id,
             }
         )
-        cls.customer = cls.env["res.partner"].create(
+        Partner = cls.env["res.partner"]
+        cls.customer = Partner.create(
             {
                 "name": "Fleet Logistics Ltd",
                 "is_company": True,
                 "email": "fleet@example.com",
             }
         )
-        cls.ap_contact = cls.env["res.partner"].create(
+        cls.ap_contact = Partner.create(
             {
                 "name": "Accounts Payable",
                 "type": "invoice",
@@ -81,83 +119,77 @@ class WorkshopCommon(TransactionCase):
                 "email": "ap@example.com",
             }
         )
-        Product = cls.env["product.product"]
-        cls.part_filter = Product.create(
-            {
-                "name": "Oil filter",
-                "type": "consu",
-                "list_price": 12.5,
-                "standard_price": 6.0,
-                "taxes_id": [Command.set(cls.tax_15.ids)],
-                "default_code": "OF-1",
-            }
+        cls.part_filter = cls._product(
+            "Oil filter", 12.5, standard_price=6.0, default_code="OF-1"
         )
-        cls.part_pads = Product.create(
-            {
-                "name": "Brake pads",
-                "type": "consu",
-                "list_price": 80.0,
-                "standard_price": 35.0,
-                "taxes_id": [Command.set(cls.tax_15.ids)],
-                "default_code": "BP-2",
-            }
+        cls.part_pads = cls._product(
+            "Brake pads", 80.0, standard_price=35.0, default_code="BP-2"
         )
-        cls.labour = Product.create(
-            {
-                "name": "Labour standard",
-                "type": "service",
-                "list_price": 90.0,
-                "uom_id": cls.env.ref("uom.product_uom_hour").id,
-                "uom_po_id": cls.env.ref("uom.product_uom_hour").id,
-                "taxes_id": [Command.set(cls.tax_15.ids)],
-            }
+        hour = cls.env.ref("uom.product_uom_hour")
+        cls.labour = cls._product(
+            "Labour standard", 90.0, "service", uom_id=hour.id, uom_po_id=hour.id
         )
-        cls.travel = Product.create(
-            {
-                "name": "Travel km",
-                "type": "service",
-                "list_price": 0.8,
-                "taxes_id": [Command.set(cls.tax_15.ids)],
-            }
-        )
+        cls.travel = cls._product("Travel km", 0.8, "service")
         cls.company.workshop_labour_product_id = cls.labour
         cls.job_type = cls.env["workshop.job.type"].create(
             {"name": "Repair", "response_hours": 24, "resolution_hours": 72}
         )
-        groups = "workshop_job_card.group_workshop_{}"
-        cls.technician = new_test_user(
-            cls.env,
-            login="ws_tech",
-            name="Tina Technician",
-            groups=groups.format("technician"),
+        cls.technician = cls._user("ws_tech", "technician", name="Tina Technician")
+        cls.technician2 = cls._user("ws_tech2", "technician", name="Tom Technician")
+        cls.coordinator = cls._user(
+            "ws_coord", "coordinator", "invoicing", name="Cora Coordinator"
         )
-        cls.technician2 = new_test_user(
+        cls.accountant = cls._user("ws_acc", "invoicing", name="Abe Accountant")
+        cls.manager = cls._user("ws_mgr", "manager", "accounting", name="Mia Manager")
+
+    # ------------------------------------------------------------------
+    # Fixture builders
+    # ------------------------------------------------------------------
+    @classmethod
+    def _user(cls, login, *roles, name=None, companies=None, **vals):
+        """A user of ``roles`` (names of ``ROLES`` or group xml ids) in
+        ``companies`` (the first one current; default: the test company). Its
+        password is its login padded with "x" to 8 characters."""
+        companies = companies or cls.company
+        return new_test_user(
             cls.env,
-            login="ws_tech2",
-            name="Tom Technician",
-            groups=groups.format("technician"),
+            login=login,
+            name=name or login,
+            groups=",".join(ROLES.get(role, role) for role in roles),
+            company_id=companies[0].id,
+            company_ids=[Command.set(companies.ids)],
+            **vals,
         )
-        cls.coordinator = new_test_user(
-            cls.env,
-            login="ws_coord",
-            name="Cora Coordinator",
-            groups=groups.format("coordinator") + ",account.group_account_invoice",
-        )
-        cls.accountant = new_test_user(
-            cls.env,
-            login="ws_acc",
-            name="Abe Accountant",
-            groups="account.group_account_invoice",
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="ws_mgr",
-            name="Mia Manager",
-            groups=groups.format("manager") + ",account.group_account_manager",
+
+    @classmethod
+    def _company(cls, name="Workshop South", chart=False, **vals):
+        """Another company, with Odoo's generic chart of accounts (and so its
+        taxes and journals) when ``chart``."""
+        company = cls.env["res.company"].create(dict({"name": name}, **vals))
+        if chart:
+            cls.env["account.chart.template"].try_loading(
+                "generic_coa", company=company, install_demo=False
+            )
+        return company
+
+    @classmethod
+    def _product(cls, name, price=0.0, kind="consu", **vals):
+        """A product sold at ``price`` with the 15% sales tax (``vals`` over
+        these defaults); ``kind`` is Odoo's product type."""
+        return cls.env["product.product"].create(
+            dict(
+                {
+                    "name": name,
+                    "type": kind,
+                    "list_price": price,
+                    "taxes_id": [Command.set(cls.tax_15.ids)],
+                },
+                **vals,
+            )
         )
 
     # ------------------------------------------------------------------
-    # helpers
+    # Jobs
     # ------------------------------------------------------------------
     @classmethod
     def _create_job(cls, lines=None, **vals):
@@ -197,7 +229,8 @@ class WorkshopCommon(TransactionCase):
             ("travel", self.travel, 30),
         ]
 
-    def _finish(self, job, sign=True):
+    @classmethod
+    def _finish(cls, job, sign=True):
         """Walk a job through the workflow to done (and signed)."""
         job.scheduled_datetime = job.scheduled_datetime or "2026-11-20 08:00:00"
         job.action_schedule()
@@ -207,7 +240,7 @@ class WorkshopCommon(TransactionCase):
         job.resolution = "<p>Replaced filter and pads.</p>"
         job.action_done()
         if sign:
-            job.action_sign(signature=self._signature(), signed_by="Sam Customer")
+            job.action_sign(signature=cls._signature(), signed_by="Sam Customer")
         return job
 
     @staticmethod

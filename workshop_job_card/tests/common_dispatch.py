@@ -5,7 +5,6 @@ coordinates, on a fixed Monday in the future."""
 from datetime import datetime, timedelta
 
 from odoo import Command, fields
-from odoo.tests import new_test_user
 
 from .common import WorkshopCommon
 
@@ -18,6 +17,51 @@ def at(hour, day=0, minute=0):
 
 def dt(value):
     return fields.Datetime.to_string(value)
+
+
+def working_hours(env, name, hour_from, hour_to, days=5, company=None):
+    """A UTC calendar open ``hour_from``-``hour_to`` on the first ``days`` days
+    of the week."""
+    return env["resource.calendar"].create(
+        {
+            "name": name,
+            "tz": "UTC",
+            "company_id": company.id if company else False,
+            "attendance_ids": [
+                Command.create(
+                    {
+                        "name": f"Day {day}",
+                        "dayofweek": str(day),
+                        "hour_from": hour_from,
+                        "hour_to": hour_to,
+                        "day_period": "morning",
+                    }
+                )
+                for day in range(days)
+            ],
+        }
+    )
+
+
+def make_technician(user, calendar, skills=None, home=None):
+    """Give ``user`` (a technician) a resource on ``calendar``, UTC, with
+    ``skills`` and a ``home`` base when given."""
+    vals = {"tz": "UTC"}
+    if skills is not None:
+        vals["workshop_skill_ids"] = [Command.set(skills.ids)]
+    if home is not None:
+        vals["workshop_home_partner_id"] = home.id
+    user.write(vals)
+    user.env["resource.resource"].create(
+        {
+            "name": user.name,
+            "user_id": user.id,
+            "calendar_id": calendar.id,
+            "tz": "UTC",
+            "company_id": user.company_id.id,
+        }
+    )
+    return user
 
 
 class DispatchCommon(WorkshopCommon):
@@ -37,31 +81,11 @@ class DispatchCommon(WorkshopCommon):
         cls._make_technician(cls.technician, cls.skill_hydraulics | cls.skill_hv)
         cls._make_technician(cls.technician2, cls.skill_hv, home=cls.site_far)
         cls.team.member_ids = cls.technician
-        cls.portal = new_test_user(
-            cls.env, login="ws_portal", name="Pat Portal", groups="base.group_portal"
-        )
+        cls.portal = cls._user("ws_portal", "portal", name="Pat Portal")
 
     @classmethod
     def _day_shift(cls, company):
-        return cls.env["resource.calendar"].create(
-            {
-                "name": "Day shift",
-                "tz": "UTC",
-                "company_id": company.id,
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 8,
-                            "hour_to": 17,
-                            "day_period": "morning",
-                        }
-                    )
-                    for day in range(5)
-                ],
-            }
-        )
+        return working_hours(cls.env, "Day shift", 8, 17, company=company)
 
     @classmethod
     def _site(cls, name, lat, lon):
@@ -71,22 +95,7 @@ class DispatchCommon(WorkshopCommon):
 
     @classmethod
     def _make_technician(cls, user, skills, home=None, calendar=None):
-        user.write(
-            {
-                "workshop_skill_ids": [Command.set(skills.ids)],
-                "workshop_home_partner_id": (home or cls.depot).id,
-                "tz": "UTC",
-            }
-        )
-        cls.env["resource.resource"].create(
-            {
-                "name": user.name,
-                "user_id": user.id,
-                "calendar_id": (calendar or cls.calendar).id,
-                "tz": "UTC",
-                "company_id": user.company_id.id,
-            }
-        )
+        make_technician(user, calendar or cls.calendar, skills, home or cls.depot)
 
     @classmethod
     def _plan_job(cls, start=None, hours=2, technicians=None, site=None, **vals):

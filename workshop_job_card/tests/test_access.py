@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import WorkshopCommon
 
@@ -81,24 +81,18 @@ class TestAccess(WorkshopCommon):
 
     def test_user_without_workshop_group_has_no_access(self):
         job = self._create_job()
-        plain = new_test_user(self.env, login="ws_plain", groups="base.group_user")
+        plain = self._user("ws_plain", "internal")
         with self.assertRaises(AccessError):
             job.with_user(plain).read(["name"])
-        portal = new_test_user(self.env, login="ws_portal", groups="base.group_portal")
+        portal = self._user("ws_portal", "portal")
         with self.assertRaises(AccessError):
             job.with_user(portal).read(["name"])
 
     def test_multi_company_isolation(self):
-        company_b = self.env["res.company"].create({"name": "Workshop B"})
+        company_b = self._company("Workshop B")
         job_b = self._create_job(company_id=company_b.id, partner_id=self.customer.id)
         self.assertEqual(job_b.company_id, company_b)
-        coord_b_only = new_test_user(
-            self.env,
-            login="ws_coord_a",
-            groups="workshop_job_card.group_workshop_coordinator",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        coord_b_only = self._user("ws_coord_a", "coordinator")
         self.assertFalse(
             self.env["workshop.job"]
             .with_user(coord_b_only)

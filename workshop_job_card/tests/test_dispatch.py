@@ -2,6 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import users
 
+from .common import QueryCount
 from .common_dispatch import DispatchCommon, at, dt
 
 # The board's SQL queries for one calendar, whatever its number of jobs.
@@ -59,9 +60,9 @@ class TestDispatchBoard(DispatchCommon):
             dispatch = self._as_coordinator()
             dispatch.get_board(dt(at(0)), dt(at(0, 7)))  # warm the caches
             self.env.invalidate_all()
-            start = self.cr.sql_log_count
-            dispatch.get_board(dt(at(0)), dt(at(0, 7)))
-            return self.cr.sql_log_count - start
+            with QueryCount(self.env) as queries:
+                dispatch.get_board(dt(at(0)), dt(at(0, 7)))
+            return queries.count
 
         few = count(5)
         many = count(40)
@@ -291,9 +292,9 @@ class TestDispatchMultiCompany(DispatchCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Workshop B"})
-        cls.tech_b = cls._user_of(cls.company_b, "ws_tech_b", "technician")
-        cls.coord_b = cls._user_of(cls.company_b, "ws_coord_b", "coordinator")
+        cls.company_b = cls._company("Workshop B")
+        cls.tech_b = cls._user("ws_tech_b", "technician", companies=cls.company_b)
+        cls.coord_b = cls._user("ws_coord_b", "coordinator", companies=cls.company_b)
         cls._make_technician(cls.tech_b, cls.skill_hydraulics)
         cls.customer_b = cls.env["res.partner"].create(
             {"name": "B Customer", "company_id": cls.company_b.id}
@@ -304,19 +305,6 @@ class TestDispatchMultiCompany(DispatchCommon):
                 "company_id": cls.company_b.id,
                 "user_id": cls.coord_b.id,
             }
-        )
-
-    @classmethod
-    def _user_of(cls, company, login, role):
-        from odoo.tests import new_test_user
-
-        return new_test_user(
-            cls.env,
-            login=login,
-            name=login,
-            company_id=company.id,
-            company_ids=[Command.set(company.ids)],
-            groups=f"workshop_job_card.group_workshop_{role}",
         )
 
     def test_coordinator_sees_only_his_company(self):

@@ -1,7 +1,9 @@
 from datetime import timedelta
 
-from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import ROLES
+from .common_dispatch import make_technician, working_hours
 
 
 @tagged("post_install", "-at_install")
@@ -14,25 +16,16 @@ class TestDispatchTour(HttpCase):
         super().setUpClass()
         cls.admin = cls.env.ref("base.user_admin")
         # round the clock, every day: the tour's slots never fall outside hours
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Tour round the clock",
-                "tz": "UTC",
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 0,
-                            "hour_to": 24,
-                            "day_period": "morning",
-                        }
-                    )
-                    for day in range(7)
-                ],
-            }
+        calendar = working_hours(cls.env, "Tour round the clock", 0, 24, days=7)
+        cls.tech = make_technician(
+            new_test_user(
+                cls.env,
+                login="ws_tour_dora",
+                name="Dora Dispatch",
+                groups=ROLES["technician"],
+            ),
+            calendar,
         )
-        cls.tech = cls._technician("ws_tour_dora", "Dora Dispatch")
         cls.job_type = cls.env["workshop.job.type"].create(
             {"name": "Tour visit", "response_hours": 48, "resolution_hours": 96}
         )
@@ -47,25 +40,6 @@ class TestDispatchTour(HttpCase):
             )
             for name in ("Alpha", "Bravo", "Charlie", "Delta", "Echo")
         }
-
-    @classmethod
-    def _technician(cls, login, name):
-        user = new_test_user(
-            cls.env,
-            login=login,
-            name=name,
-            groups="workshop_job_card.group_workshop_technician",
-            tz="UTC",
-        )
-        cls.env["resource.resource"].create(
-            {
-                "name": name,
-                "user_id": user.id,
-                "calendar_id": cls.calendar.id,
-                "tz": "UTC",
-            }
-        )
-        return user
 
     def test_dispatch_tour(self):
         self.start_tour("/odoo", "workshop_dispatch_tour", login="admin", timeout=180)

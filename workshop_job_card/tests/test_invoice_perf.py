@@ -8,7 +8,7 @@ and posting included), and the 100-line job stays below an absolute cap.
 
 from odoo.tests import tagged
 
-from .common import WorkshopCommon, _report
+from .common import QueryCount, WorkshopCommon, _report
 
 PER_LINE = 2  # queries per extra job line, invoice creation and posting included
 CAP_100 = 350  # queries to invoice and post a 100-line job
@@ -28,17 +28,14 @@ class TestInvoicePerf(WorkshopCommon):
     def _queries_to_invoice(self, count):
         """Queries to invoice and post a done job of ``count`` lines."""
         job = self._finish(self._create_job(self._lines(count)))
-        self.env.flush_all()
         self.env.invalidate_all()
         job = job.with_user(self.coordinator)
-        before = self.env.cr.sql_log_count
-        job.action_create_invoice()
-        job.invoice_ids.action_post()
-        self.env.flush_all()
-        queries = self.env.cr.sql_log_count - before
+        with QueryCount(self.env) as queries:
+            job.action_create_invoice()
+            job.invoice_ids.action_post()
         self.assertEqual(job.state, "invoiced")
         self.assertEqual(len(job.invoice_ids.invoice_line_ids), count)
-        return queries
+        return queries.count
 
     def test_invoicing_queries_grow_by_a_small_constant_per_line(self):
         self._queries_to_invoice(4)  # warm-up: caches of groups, rules, accounts

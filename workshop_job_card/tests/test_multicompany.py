@@ -1,8 +1,7 @@
 """Reliability test 12 (shared/RELIABILITY.md): multi-company isolation and billing."""
 
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import WorkshopCommon, _report
 
@@ -14,29 +13,19 @@ class TestInvoiceMultiCompany(WorkshopCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create(
-            {"name": "Workshop B", "currency_id": cls.company.currency_id.id}
-        )
-        cls.env["account.chart.template"].try_loading(
-            "generic_coa", company=cls.company_b, install_demo=False
+        cls.company_b = cls._company(
+            "Workshop B", chart=True, currency_id=cls.company.currency_id.id
         )
         tax_b = cls.company_b.account_sale_tax_id
         for product in cls.part_filter | cls.part_pads | cls.labour | cls.travel:
             product.taxes_id |= tax_b
         cls.env.user.company_ids |= cls.company_b
-        cls.user_a = new_test_user(
-            cls.env,
-            login="ws_rel_a",
-            groups="workshop_job_card.group_workshop_manager,account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.biller_ab = new_test_user(
-            cls.env,
-            login="ws_rel_ab",
-            groups="workshop_job_card.group_workshop_coordinator,account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set((cls.company | cls.company_b).ids)],
+        cls.user_a = cls._user("ws_rel_a", "manager", "invoicing")
+        cls.biller_ab = cls._user(
+            "ws_rel_ab",
+            "coordinator",
+            "invoicing",
+            companies=cls.company | cls.company_b,
         )
 
     def _job_b(self):

@@ -1,4 +1,4 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import WorkshopCommon
 
@@ -7,21 +7,16 @@ from .common import WorkshopCommon
 class TestPortal(HttpCase, WorkshopCommon):
     def test_customer_follows_own_jobs_only(self):
         job = self._create_job(self._standard_lines(), client_order_ref="PO-PORTAL-1")
-        new_test_user(
-            self.env,
-            login="ws_cust",
-            password="ws_cust_pw1",
-            groups="base.group_portal",
-            partner_id=self.ap_contact.id,
+        self._user(
+            "ws_cust", "portal", password="ws_cust_pw1", partner_id=self.ap_contact.id
         )
         stranger_partner = self.env["res.partner"].create(
             {"name": "Stranger Inc", "is_company": True}
         )
-        new_test_user(
-            self.env,
-            login="ws_stranger",
+        self._user(
+            "ws_stranger",
+            "portal",
             password="ws_stranger_pw1",
-            groups="base.group_portal",
             partner_id=stranger_partner.id,
         )
 

@@ -15,7 +15,7 @@ from psycopg2 import errors as pg_errors
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import get_public_method, retrying
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.base.controllers.rpc import dumps as xmlrpc_dumps
@@ -391,17 +391,9 @@ class TestInvoiceGuards(WorkshopCommon):
         return getattr(job, action)(**kwargs)
 
     def test_job_actions_refuse_portal_and_other_company_users(self):
-        company_b = self.env["res.company"].create({"name": "Workshop B"})
-        portal = new_test_user(
-            self.env, login="ws_rel_portal", groups="base.group_portal"
-        )
-        other = new_test_user(
-            self.env,
-            login="ws_rel_other",
-            groups="workshop_job_card.group_workshop_manager,account.group_account_manager",
-            company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)],
-        )
+        company_b = self._company("Workshop B")
+        portal = self._user("ws_rel_portal", "portal")
+        other = self._user("ws_rel_other", "manager", "accounting", companies=company_b)
         for action, state in JOB_ACTIONS.items():
             job = self._job_in_state(state)
             job.technician_ids |= other

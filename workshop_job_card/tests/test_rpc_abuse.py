@@ -5,7 +5,7 @@ whatever context the caller sends."""
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import RpcCallsMixin, WorkshopCommon, _report
 
@@ -22,15 +22,10 @@ class TestJobRpcAbuse(RpcCallsMixin, WorkshopCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.coordinator_nobill = new_test_user(
-            cls.env,
-            login="ws_coord_nobill",
-            name="Cody Coordinator",
-            groups="workshop_job_card.group_workshop_coordinator",
+        cls.coordinator_nobill = cls._user(
+            "ws_coord_nobill", "coordinator", name="Cody Coordinator"
         )
-        cls.admin_user = new_test_user(
-            cls.env, login="ws_sysadmin", groups="base.group_system"
-        )
+        cls.admin_user = cls._user("ws_sysadmin", "settings")
         Pricelist = cls.env["product.pricelist"]
         cls.customer.property_product_pricelist = Pricelist.create({"name": "Public"})
         cls.other_pricelist = Pricelist.create({"name": "Friends and family"})
@@ -430,7 +425,7 @@ class TestJobRpcAbuse(RpcCallsMixin, WorkshopCommon, HttpCase):
     # 6. multi-company
     # ------------------------------------------------------------------
     def test_other_company_rule_rows_are_out_of_reach(self):
-        other = self.env["res.company"].create({"name": "Workshop North"})
+        other = self._company("Workshop North")
         job_type = self.env["workshop.job.type"].create(
             {
                 "name": "North repair",

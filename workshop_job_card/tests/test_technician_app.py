@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import WorkshopCommon
+from .common import QueryCount, WorkshopCommon
 
 
 def _uuid():
@@ -264,7 +264,7 @@ class TestTechnicianAppRights(TechnicianAppCommon):
         self.assertFalse(other.photo_ids)
 
     def test_cannot_touch_another_companys_job(self):
-        company2 = self.env["res.company"].create({"name": "Other Workshop Co"})
+        company2 = self._company("Other Workshop Co")
         customer2 = self.env["res.partner"].create(
             {"name": "Other Customer", "company_id": company2.id}
         )
@@ -361,9 +361,9 @@ class TestTechnicianAppQueries(TechnicianAppCommon):
     def _day_queries(self):
         app = self.App.with_user(self.technician)
         self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        app._read_day()
-        return self.env.cr.sql_log_count - before
+        with QueryCount(self.env) as queries:
+            app._read_day()
+        return queries.count
 
     def test_day_costs_a_fixed_number_of_queries(self):
         self._day_queries()  # warm-up (caches of groups, rules)
@@ -385,10 +385,10 @@ class TestTechnicianAppQueries(TechnicianAppCommon):
                 self.action("update", job, vals={"diagnosis": "<p>ok</p>"}),
             ]
         self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        results = self.App.with_user(self.technician)._sync(actions)["results"]
+        with QueryCount(self.env) as queries:
+            results = self.App.with_user(self.technician)._sync(actions)["results"]
         self.assertEqual({r["status"] for r in results}, {"applied"})
-        return self.env.cr.sql_log_count - before, len(actions)
+        return queries.count, len(actions)
 
     def test_sync_queries_grow_by_a_small_constant_per_action(self):
         self._sync_queries(2)  # warm-up

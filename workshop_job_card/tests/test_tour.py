@@ -1,13 +1,15 @@
 import unittest
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import ROLES, WorkshopCommon
 
 
 @tagged("post_install", "-at_install")
-class TestJobCardTour(HttpCase):
+class TestJobCardTour(WorkshopCommon, HttpCase):
     """The web client walk of a job card, from creation to its invoice
-    (static/tests/tours/workshop_job_tour.js), checked in the database after."""
+    (static/tests/tours/workshop_job_tour.esm.js), checked in the database after."""
 
     @classmethod
     def setUpClass(cls):
@@ -16,50 +18,20 @@ class TestJobCardTour(HttpCase):
         # the tour bills the job: admin needs billing rights besides the
         # workshop manager group the addon gives it
         cls.admin.groups_id = [
-            Command.link(cls.env.ref("account.group_account_invoice").id),
-            Command.link(cls.env.ref("workshop_job_card.group_workshop_manager").id),
+            Command.link(cls.env.ref(ROLES["invoicing"]).id),
+            Command.link(cls.env.ref(ROLES["manager"]).id),
         ]
         # the tour clicks "Create Invoice" itself
-        cls.env.company.workshop_auto_invoice_on_sign = False
-        cls.tax = cls.env["account.tax"].create(
-            {"name": "Tour VAT 15%", "amount": 15.0, "type_tax_use": "sale"}
-        )
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Tourbridge Garage Ltd", "is_company": True}
-        )
-        cls.ap_contact = cls.env["res.partner"].create(
-            {
-                "name": "Accounts Payable",
-                "type": "invoice",
-                "parent_id": cls.customer.id,
-                "email": "ap@tourbridge.example.com",
-            }
-        )
-        cls.part = cls.env["product.product"].create(
-            {
-                "name": "Tour Oil Filter",
-                "type": "consu",
-                "list_price": 12.5,
-                "taxes_id": [Command.set(cls.tax.ids)],
-            }
-        )
+        cls.company.workshop_auto_invoice_on_sign = False
+        # the names the tour types (workshop_job_tour.esm.js)
+        cls.customer.name = "Tourbridge Garage Ltd"
+        cls.part = cls._product("Tour Oil Filter", 12.5)
         hour = cls.env.ref("uom.product_uom_hour")
-        cls.labour = cls.env["product.product"].create(
-            {
-                "name": "Tour Labour Hour",
-                "type": "service",
-                "list_price": 90.0,
-                "uom_id": hour.id,
-                "uom_po_id": hour.id,
-                "taxes_id": [Command.set(cls.tax.ids)],
-            }
+        cls.labour = cls._product(
+            "Tour Labour Hour", 90.0, "service", uom_id=hour.id, uom_po_id=hour.id
         )
-        cls.technician = new_test_user(
-            cls.env,
-            login="ws_tour_tech",
-            name="Tina Tourtech",
-            groups="workshop_job_card.group_workshop_technician",
-        )
+        cls.company.workshop_labour_product_id = cls.labour
+        cls.technician = cls._user("ws_tour_tech", "technician", name="Tina Tourtech")
 
     def test_job_card_to_invoice_in_the_web_client(self):
         try:

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import new_test_user
 from odoo.tools import SQL
 
 from odoo.addons.workshop_parts_control.tests.common import PartsCommon
@@ -17,16 +16,8 @@ class LeakageCommon(PartsCommon):
     def _other_company_manager(cls, login):
         """A second company, and a service manager with billing rights who
         belongs to it only."""
-        company = cls.env["res.company"].create({"name": "Workshop South"})
-        user = new_test_user(
-            cls.env,
-            login=login,
-            groups="workshop_job_card.group_workshop_manager,"
-            "account.group_account_invoice",
-            company_id=company.id,
-            company_ids=[Command.set(company.ids)],
-        )
-        return company, user
+        company = cls._company("Workshop South")
+        return company, cls._user(login, "manager", "invoicing", companies=company)
 
     @classmethod
     def setUpClass(cls):
@@ -42,12 +33,33 @@ class LeakageCommon(PartsCommon):
                 "workshop_leak_manager_id": cls.manager.id,
             }
         )
-        cls.pure_coordinator = new_test_user(
-            cls.env,
-            login="ws_pure_coord",
-            name="Pia Coordinator",
-            groups="workshop_job_card.group_workshop_coordinator",
+        cls.pure_coordinator = cls._user(
+            "ws_pure_coord", "coordinator", name="Pia Coordinator"
         )
+
+    @classmethod
+    def _billed_contract(cls, fee, **vals):
+        """A monthly contract billed in advance from the first of this month
+        at ``fee``, active, its first invoice created (``vals`` over these)."""
+        today = fields.Date.context_today(cls.env.user)
+        product = cls.env["product.product"].create(
+            {"name": "Plan fee", "type": "service", "list_price": fee}
+        )
+        contract = cls.env["workshop.contract"].create(
+            dict(
+                {
+                    "partner_id": cls.customer.id,
+                    "date_start": today.replace(day=1),
+                    "recurring_rule": "monthly",
+                    "invoicing_mode": "advance",
+                    "line_ids": [Command.create({"product_id": product.id})],
+                },
+                **vals,
+            )
+        )
+        contract.action_activate()
+        contract._recurring_create_invoices(today)
+        return contract
 
     # ------------------------------------------------------------------
     # Building jobs
@@ -97,10 +109,11 @@ class LeakageCommon(PartsCommon):
     def _line(invoice, product):
         return invoice.invoice_line_ids.filtered(lambda a: a.product_id == product)
 
-    def _age_done(self, job, days):
+    @classmethod
+    def _age_done(cls, job, days):
         """Pretend the job was done ``days`` ago."""
         job.flush_recordset()
-        self.env.cr.execute(
+        cls.env.cr.execute(
             SQL(
                 "UPDATE workshop_job SET done_datetime = %s WHERE id = %s",
                 fields.Datetime.now() - timedelta(days=days),

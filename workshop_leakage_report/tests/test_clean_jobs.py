@@ -67,7 +67,7 @@ class TestCleanJobs(LeakageCommon):
         self._assert_clean(job)
 
     def test_each_company_sees_only_its_own_leaks(self):
-        other = self.env["res.company"].create({"name": "Workshop North"})
+        other = self._company("Workshop North")
         job = self._create_job(
             [("fee", self.part_filter, 2)],
             company_id=other.id,

@@ -49,7 +49,7 @@ class TestCronIsolation(LeakageCommon):
         self.assertEqual(bad.activity_ids.activity_type_id, alert)
 
     def test_weekly_run_goes_on_when_one_company_fails(self):
-        south = self.env["res.company"].create({"name": "Workshop South"})
+        south = self._company()
         self.manager.company_ids = [Command.link(south.id)]
         self._leaking_job()
         Total = type(self.env["workshop.leakage.job.total"])

@@ -1,7 +1,7 @@
 import base64
 import json
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -87,23 +87,12 @@ class TestDashboards(LeakageCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.south, cls.south_manager = cls._other_company_manager("ws_dash_south_mgr")
-        fee = cls.env["product.product"].create(
-            {"name": "Plan fee", "type": "service", "list_price": 100.0}
-        )
         today = fields.Date.context_today(cls.env.user)
-        cls.contract = cls.env["workshop.contract"].create(
-            {
-                "partner_id": cls.customer.id,
-                "user_id": cls.pure_coordinator.id,
-                "date_start": today.replace(day=1),
-                "date_end": today.replace(day=1, year=today.year + 1),
-                "recurring_rule": "monthly",
-                "invoicing_mode": "advance",
-                "line_ids": [Command.create({"product_id": fee.id})],
-            }
+        cls.contract = cls._billed_contract(
+            100.0,
+            user_id=cls.pure_coordinator.id,
+            date_end=today.replace(day=1, year=today.year + 1),
         )
-        cls.contract.action_activate()
-        cls.contract._recurring_create_invoices(today)
 
     def setUp(self):
         super().setUp()

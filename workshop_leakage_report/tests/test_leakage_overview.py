@@ -1,6 +1,6 @@
 from lxml import etree
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import LeakageCommon
@@ -38,26 +38,13 @@ class TestLeakageOverview(LeakageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        fee = cls.env["product.product"].create(
-            {"name": "Plan fee", "type": "service", "list_price": 120.0}
-        )
-        today = fields.Date.context_today(cls.env.user)
-        asset = cls.env["workshop.asset"].create(
+        cls.covered_asset = cls.env["workshop.asset"].create(
             {"name": "Covered van", "partner_id": cls.customer.id}
         )
-        cls.covered_asset = asset
-        contract = cls.env["workshop.contract"].create(
-            {
-                "partner_id": cls.customer.id,
-                "date_start": today.replace(day=1),
-                "recurring_rule": "monthly",
-                "invoicing_mode": "advance",
-                "line_ids": [Command.create({"product_id": fee.id})],
-                "covered_asset_ids": [Command.create({"asset_id": asset.id})],
-            }
+        cls._billed_contract(
+            120.0,
+            covered_asset_ids=[Command.create({"asset_id": cls.covered_asset.id})],
         )
-        contract.action_activate()
-        contract._recurring_create_invoices(today)
 
     def setUp(self):
         super().setUp()

@@ -5,10 +5,8 @@ ledgers, methods, settings and values is refused, and the database is the same
 after it."""
 
 import xmlrpc.client
-from datetime import timedelta
 
-from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
 from odoo.addons.workshop_job_card.tests.common import (
@@ -54,24 +52,13 @@ class TestRpcAbuse(RpcCallsMixin, LeakageCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.south, cls.outsider = cls._other_company_manager("ws_south_mgr")
-        cls.job = cls._create_job(
-            [("fee", cls.part_filter, 2)], user_id=cls.pure_coordinator.id
+        cls.job = cls._finish(
+            cls._create_job(
+                [("fee", cls.part_filter, 2)], user_id=cls.pure_coordinator.id
+            ),
+            sign=False,
         )
-        cls.job.scheduled_datetime = "2026-11-20 08:00:00"
-        cls.job.action_schedule()
-        cls.job.action_dispatch()
-        cls.job.action_arrive()
-        cls.job.resolution = "<p>Done.</p>"
-        cls.job.action_done()
-        cls.env.flush_all()
-        cls.env.cr.execute(
-            SQL(
-                "UPDATE workshop_job SET done_datetime = %s WHERE id = %s",
-                fields.Datetime.now() - timedelta(days=5),
-                cls.job.id,
-            )
-        )
-        cls.env.invalidate_all()
+        cls._age_done(cls.job, 5)
         cls.leak_run = cls.env["workshop.leakage.run"]._run_for_company(cls.company)
         assert cls.leak_run.line_ids, "the fixture run has a leak"
         cls.total = cls.env["workshop.leakage.job.total"].search(
@@ -537,11 +524,7 @@ class TestRpcAbuse(RpcCallsMixin, LeakageCommon, HttpCase):
         self.assertEqual(self._state(), before)
 
     def test_a_settings_admin_cannot_set_negative_thresholds(self):
-        admin = new_test_user(
-            self.env,
-            login="ws_settings_admin",
-            groups="base.group_system,workshop_job_card.group_workshop_manager",
-        )
+        admin = self._user("ws_settings_admin", "settings", "manager")
         before = self._state()
         # the settings write the company when saved (create writes the
         # related fields, execute the rest): refused at one of the two

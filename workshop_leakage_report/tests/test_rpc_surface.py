@@ -1,6 +1,5 @@
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.workshop_job_card.tests.common import public_methods
 
@@ -47,16 +46,8 @@ class TestRpcSurface(LeakageCommon):
     def test_public_methods_refuse_portal_and_other_company_users(self):
         run = self.env["workshop.leakage.run"]._run_for_company(self.company)
         board = self.env["workshop.leakage.dashboard"].create({})
-        other = self.env["res.company"].create({"name": "Workshop South"})
-        portal = new_test_user(self.env, login="ws_portal", groups="base.group_portal")
-        outsider = new_test_user(
-            self.env,
-            login="ws_other_mgr",
-            groups="workshop_job_card.group_workshop_manager,"
-            "account.group_account_invoice",
-            company_id=other.id,
-            company_ids=[Command.set(other.ids)],
-        )
+        portal = self._user("ws_portal", "portal")
+        _other, outsider = self._other_company_manager("ws_other_mgr")
         for user in (portal, outsider):
             with self.assertRaises(AccessError):
                 run.with_user(user).action_open_exceptions()

@@ -39,5 +39,5 @@ class TestSettings(LeakageCommon):
             self.company.workshop_leak_underprice_pct = 150.0
 
     def test_core_grace_has_a_sensible_default(self):
-        company = self.env["res.company"].create({"name": "Workshop North"})
+        company = self._company("Workshop North")
         self.assertEqual(company.workshop_leak_core_days, 14)

@@ -1,7 +1,7 @@
 """Shared fixtures for workshop_parts_control tests."""
 
 from odoo import Command
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form
 
 from odoo.addons.workshop_job_card.tests.common import WorkshopCommon
 
@@ -20,51 +20,32 @@ class PartsCommon(WorkshopCommon):
         )
         cls.stock = cls.warehouse.lot_stock_id
         cls.consumption = cls.warehouse.workshop_consumption_location_id
-        Product = cls.env["product.product"]
-        common = {"type": "consu", "is_storable": True, "sale_ok": True}
-        cls.oil = Product.create(
-            dict(
-                common,
-                name="Engine oil 5W30 1L",
-                list_price=9.0,
-                standard_price=4.0,
-                barcode="WSPC-OIL",
-            )
+        cls.oil = cls._part(
+            "Engine oil 5W30 1L",
+            100,
+            list_price=9.0,
+            standard_price=4.0,
+            barcode="WSPC-OIL",
         )
-        cls.belt = Product.create(
-            dict(
-                common,
-                name="V-belt",
-                list_price=25.0,
-                standard_price=11.0,
-                barcode="WSPC-BELT",
-            )
+        cls.belt = cls._part(
+            "V-belt", 10, list_price=25.0, standard_price=11.0, barcode="WSPC-BELT"
         )
-        cls.alternator = Product.create(
-            dict(
-                common,
-                name="Alternator 24V",
-                list_price=420.0,
-                standard_price=250.0,
-                tracking="serial",
-                barcode="WSPC-ALT",
-            )
+        cls.alternator = cls._part(
+            "Alternator 24V",
+            list_price=420.0,
+            standard_price=250.0,
+            tracking="serial",
+            barcode="WSPC-ALT",
         )
         cls.dozen = cls.env.ref("uom.product_uom_dozen")
-        Quant = cls.env["stock.quant"]
-        Quant._update_available_quantity(cls.oil, cls.stock, 100)
-        Quant._update_available_quantity(cls.belt, cls.stock, 10)
         cls.lots = cls.env["stock.lot"].create(
             [{"name": f"ALT-SN-{i}", "product_id": cls.alternator.id} for i in (1, 2)]
         )
         for lot in cls.lots:
-            Quant._update_available_quantity(cls.alternator, cls.stock, 1, lot_id=lot)
-        cls.clerk = new_test_user(
-            cls.env,
-            login="ws_clerk",
-            name="Carl Clerk",
-            groups="workshop_parts_control.group_workshop_parts_clerk",
-        )
+            cls.env["stock.quant"]._update_available_quantity(
+                cls.alternator, cls.stock, 1, lot_id=lot
+            )
+        cls.clerk = cls._user("ws_clerk", "clerk", name="Carl Clerk")
 
     # ------------------------------------------------------------------
     # Fixture builders

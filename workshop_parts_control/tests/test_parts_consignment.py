@@ -176,11 +176,8 @@ class TestPartsConsignment(PartsCommon):
         self.assertEqual(line.price_unit, 4.0)
 
     def test_consignment_bill_is_in_the_job_company(self):
-        other = self.env["res.company"].create(
-            {"name": "North Workshop Ltd", "currency_id": self.company.currency_id.id}
-        )
-        self.env["account.chart.template"].try_loading(
-            "generic_coa", company=other, install_demo=False
+        other = self._company(
+            "North Workshop Ltd", chart=True, currency_id=self.company.currency_id.id
         )
         other_wh = self.env["stock.warehouse"].search([("company_id", "=", other.id)])
         self.env["product.supplierinfo"].create(

@@ -51,7 +51,7 @@ class TestPartsCore(PartsCommon):
         self.assertIn(picking.name, activity.note)
 
     def test_cores_go_back_to_the_main_vendor_of_the_company(self):
-        other = self.env["res.company"].create({"name": "East Workshop Ltd"})
+        other = self._company("East Workshop Ltd")
         Info = self.env["product.supplierinfo"]
         tmpl = self.starter.product_tmpl_id
         cheaper = self._vendor("Cheap Starters Ltd")
@@ -222,7 +222,7 @@ class TestPartsCore(PartsCommon):
             )
 
     def test_core_product_of_another_company_is_refused(self):
-        other = self.env["res.company"].create({"name": "South Workshop Ltd"})
+        other = self._company("South Workshop Ltd")
         _part, foreign_core = self._core_part("Pump", company=other)
         with self.assertRaises(UserError):
             self.belt.write(

@@ -1,5 +1,7 @@
 from odoo.tests import tagged
 
+from odoo.addons.workshop_job_card.tests.common import QueryCount
+
 from .common import PartsCommon
 
 
@@ -34,12 +36,10 @@ class TestPartsCounterQueries(PartsCommon):
     def _queries(self, func, *args):
         """SQL queries of ``func(*args)`` with a cold cache, flush included (as
         ``assertQueryCount`` counts them)."""
-        self.env.flush_all()
         self.env.invalidate_all()
-        count0 = self.cr.sql_log_count
-        func(*args)
-        self.env.flush_all()
-        return self.cr.sql_log_count - count0
+        with QueryCount(self.env) as queries:
+            func(*args)
+        return queries.count
 
     def _scan_costs(self, lines):
         picking_id = self._transfer_with_lines(lines)

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import PartsCommon
 
@@ -44,16 +44,10 @@ class TestPartsSpecial(PartsCommon):
     def test_other_company_sees_nothing_and_cannot_issue(self):
         job = self._open_job()
         self._issue(job, {self.oil: 1})
-        other = self.env["res.company"].create({"name": "Other Workshop Ltd"})
+        other = self._company("Other Workshop Ltd")
         other_wh = self.env["stock.warehouse"].search([("company_id", "=", other.id)])
         self.assertTrue(other_wh.workshop_issue_type_id)
-        user_b = new_test_user(
-            self.env,
-            login="ws_b_clerk",
-            company_id=other.id,
-            company_ids=[other.id],
-            groups="workshop_parts_control.group_workshop_parts_clerk",
-        )
+        user_b = self._user("ws_b_clerk", "clerk", companies=other)
         self.assertFalse(self.env["workshop.part.request"].with_user(user_b).search([]))
         self.assertFalse(
             self.env["stock.picking"]
@@ -67,15 +61,8 @@ class TestPartsSpecial(PartsCommon):
     def test_other_company_user_cannot_change_a_request(self):
         job = self._open_job()
         request = self._request(job, self.belt, 1)
-        other = self.env["res.company"].create({"name": "Other Workshop Ltd"})
-        user_b = new_test_user(
-            self.env,
-            login="ws_b_coord",
-            company_id=other.id,
-            company_ids=[other.id],
-            groups="workshop_parts_control.group_workshop_parts_clerk,"
-            "workshop_job_card.group_workshop_coordinator",
-        )
+        other = self._company("Other Workshop Ltd")
+        user_b = self._user("ws_b_coord", "clerk", "coordinator", companies=other)
         as_b = request.with_user(user_b)
         for call in (
             lambda r: r.write({"product_uom_qty": 3}),

@@ -3,7 +3,7 @@ roles (RELIABILITY.md, test 14): each attempt is refused and changes nothing in
 the database, whatever context the caller sends."""
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
 from odoo.addons.workshop_job_card.tests.common import RpcCallsMixin, _report
@@ -45,11 +45,8 @@ class TestPartsRpcAbuse(RpcCallsMixin, PartsCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.coordinator_nobill = new_test_user(
-            cls.env,
-            login="wp_coord_nobill",
-            name="Cody Coordinator",
-            groups="workshop_job_card.group_workshop_coordinator",
+        cls.coordinator_nobill = cls._user(
+            "wp_coord_nobill", "coordinator", name="Cody Coordinator"
         )
         # the technician's van, with a serial-tracked part of its own
         cls.van = cls._van()
@@ -69,14 +66,9 @@ class TestPartsRpcAbuse(RpcCallsMixin, PartsCommon, HttpCase):
         cls.job2 = cls._open_job()
         cls.done_job = cls._open_job(resolution="<p>Done.</p>")
         cls.signed_job = cls._open_job(resolution="<p>Signed.</p>")
-        cls.other = cls.env["res.company"].create({"name": "Parts South Ltd"})
-        cls.other_user = new_test_user(
-            cls.env,
-            login="wp_south_coord",
-            groups="workshop_parts_control.group_workshop_parts_clerk,"
-            "workshop_job_card.group_workshop_coordinator",
-            company_id=cls.other.id,
-            company_ids=[Command.set(cls.other.ids)],
+        cls.other = cls._company("Parts South Ltd")
+        cls.other_user = cls._user(
+            "wp_south_coord", "clerk", "coordinator", companies=cls.other
         )
         cls.tried = cls.changed = 0
 

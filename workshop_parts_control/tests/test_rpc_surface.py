@@ -1,6 +1,5 @@
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.workshop_job_card.tests.common import public_methods
 
@@ -49,16 +48,9 @@ class TestPartsRpcSurface(PartsCommon):
         picking = job._workshop_get_issue_picking()
         line = self._part_line(job, self.oil)
         before = (picking.state, request.state, line.quantity)
-        other = self.env["res.company"].create({"name": "Parts South Ltd"})
-        portal = new_test_user(self.env, login="wp_portal", groups="base.group_portal")
-        outsider = new_test_user(
-            self.env,
-            login="wp_other_clerk",
-            groups="workshop_parts_control.group_workshop_parts_clerk,"
-            "workshop_job_card.group_workshop_manager",
-            company_id=other.id,
-            company_ids=[Command.set(other.ids)],
-        )
+        other = self._company("Parts South Ltd")
+        portal = self._user("wp_portal", "portal")
+        outsider = self._user("wp_other_clerk", "clerk", "manager", companies=other)
         calls = {
             "action_workshop_return_parts": lambda env: env["workshop.job"]
             .browse(job.id)
