@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
+from .pricing import LineTerms, amount_for_count, period_price
+
 
 class WorkshopContractLine(models.Model):
     _name = "workshop.contract.line"
@@ -122,50 +124,32 @@ class WorkshopContractLine(models.Model):
     # ------------------------------------------------------------------
     # Pricing for a period
     # ------------------------------------------------------------------
+    def _pricing_terms(self):
+        """The terms the line's price depends on, as plain values
+        (``pricing.LineTerms``)."""
+        self.ensure_one()
+        return LineTerms(
+            self.kind,
+            self.quantity,
+            self.price_unit,
+            tuple(sorted((tier.min_assets, tier.price_unit) for tier in self.tier_ids))
+            if self.kind == "tiered"
+            else (),
+            self.contract_id.currency_id.rounding,
+        )
+
     def _amount_for_count(self, asset_count):
         """Price of one full period with ``asset_count`` covered assets (per unit
         of quantity)."""
-        self.ensure_one()
-        if self.kind == "fixed":
-            return self.price_unit
-        if self.kind == "per_asset":
-            return self.price_unit * asset_count
-        tier = self.tier_ids.filtered(lambda t: t.min_assets <= asset_count).sorted(
-            "min_assets"
-        )[-1:]
-        return (tier.price_unit if tier else 0.0) * asset_count
-
-    def _period_amount(self, period, segments):
-        """(amount, asset count or None when it changed) of this line for
-        ``period``. ``segments`` lists (days, asset count) for the covered part."""
-        self.ensure_one()
-        if self.kind == "fixed":
-            segments = [(period.billed_days, 0)]
-        amount = sum(
-            self._amount_for_count(count) * days / period.days
-            for days, count in segments
-        )
-        counts = {count for _days, count in segments}
-        return amount * self.quantity, counts.pop() if len(counts) == 1 else None
+        return amount_for_count(self._pricing_terms(), asset_count)
 
     def _period_price(self, period, segments):
         """(quantity, unit price) this line bills for ``period``, or None when
-        there is nothing to bill: the one pricing of a contract line, which the
-        billing engine invoices and the forecast adds up. ``segments``: see
-        ``_period_amount`` (unused by a fixed fee). Pure."""
-        self.ensure_one()
-        currency = self.contract_id.currency_id
-        amount, count = self._period_amount(period, segments)
-        if currency.is_zero(amount):
-            return None
-        quantity = self.quantity
-        if self.kind != "fixed" and count:
-            quantity = self.quantity * count
-        if self.kind == "fixed" or count:
-            price = currency.round(amount / quantity) if quantity else 0.0
-        else:  # the asset count changed during the period: one prorated sum
-            quantity, price = 1.0, currency.round(amount)
-        return quantity, price
+        there is nothing to bill: ``pricing.period_price``, the one pricing of
+        a contract line, which the billing engine invoices and the forecast
+        adds up. ``segments``: (days, asset count) of the covered part (unused
+        by a fixed fee). Pure."""
+        return period_price(self._pricing_terms(), period, segments)
 
     def _prepare_invoice_line_vals(self, period, segments):
         """Values of the invoice line billing this line for ``period`` (a

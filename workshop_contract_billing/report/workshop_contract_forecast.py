@@ -9,9 +9,10 @@ views as a ``VALUES`` table query.
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from ..models.periods import INTERVAL_MONTHS, ONE_DAY, iter_periods, period_anchor
+from ..models.pricing import period_price
 from ..models.workshop_contract.workshop_contract import BILLABLE_STATES
 
 HORIZON_MONTHS = 12
@@ -167,16 +168,19 @@ class WorkshopContractForecast(models.Model):
         anchor = period_anchor(contract.date_start, months, contract.period_alignment)
         billed = contract._billed_starts()
         currency = contract.currency_id
+        terms = [line._pricing_terms() for line in contract.line_ids]
         rows = []
         for period in iter_periods(anchor, months, contract.date_start, end, date_to):
             due = period.due_date(contract.invoicing_mode)
             if period.start in billed or due > date_to:
                 continue
-            amount = self._period_untaxed(contract, period)
+            amount = self._period_untaxed(contract, period, terms)
             is_renewal = bool(renewal_from and period.billed_to >= renewal_from)
             if is_renewal and factor != 1.0:
-                terms = self._renewal_terms(contract, renewal_from, period.billed_from)
-                amount = currency.round(amount * factor**terms)
+                renewals = self._renewal_terms(
+                    contract, renewal_from, period.billed_from
+                )
+                amount = currency.round(amount * factor**renewals)
             rows.append(
                 {
                     "id": contract.id * ID_FACTOR + period.index,
@@ -208,23 +212,24 @@ class WorkshopContractForecast(models.Model):
         return terms
 
     @api.model
-    def _period_untaxed(self, contract, period):
+    def _period_untaxed(self, contract, period, terms=None):
         """Untaxed total of the fee lines the engine bills for ``period``: the
-        sum of each line's ``workshop.contract.line._period_price`` subtotal,
-        the pricing the engine invoices (labels are not built: formatting
-        dates for thousands of forecast periods would cost more than all the
-        rest)."""
-        lines = contract.line_ids
-        currency = contract.currency_id
+        sum of each line's ``pricing.period_price`` subtotal, the pricing the
+        engine invoices (labels are not built: formatting dates for thousands
+        of forecast periods would cost more than all the rest). ``terms``: the
+        lines' ``_pricing_terms()``, read once per contract by the caller."""
+        if terms is None:
+            terms = [line._pricing_terms() for line in contract.line_ids]
+        rounding = contract.currency_id.rounding
         # a fixed fee needs no asset count: most contracts skip the segments
         segments = (
             contract.covered_asset_ids._segments(period)
-            if any(line.kind != "fixed" for line in lines)
+            if any(line.kind != "fixed" for line in terms)
             else None
         )
         total = 0.0
-        for line in lines:
-            priced = line._period_price(period, segments)
+        for line in terms:
+            priced = period_price(line, period, segments)
             if priced:
-                total += currency.round(priced[0] * priced[1])
-        return currency.round(total)
+                total += float_round(priced[0] * priced[1], precision_rounding=rounding)
+        return float_round(total, precision_rounding=rounding)

@@ -212,7 +212,6 @@ def install_facts(cr, live_query):
             live_query,
         )
     )
-    columns = ", ".join(FACT_COLUMNS)
     cr.execute(
         SQL(
             f"""
@@ -222,15 +221,7 @@ def install_facts(cr, live_query):
             -- more than reading one job through it
             SET plan_cache_mode = force_generic_plan AS $$
             BEGIN
-              INSERT INTO {FACT_TABLE} ({columns})
-              SELECT {columns} FROM {LIVE_VIEW} WHERE job_id = job;
-              INSERT INTO {KEY_TABLE} (job_id, product_id)
-              SELECT job_id, COALESCE(product_id, 0) FROM {FACT_TABLE}
-               WHERE job_id = job
-              ON CONFLICT DO NOTHING;
-              UPDATE {FACT_TABLE} f SET key_id = k.id FROM {KEY_TABLE} k
-               WHERE f.job_id = job AND k.job_id = job
-                 AND k.product_id = COALESCE(f.product_id, 0);
+              {_insert_live_sql("WHERE job_id = job")};
             END $$
             """
         )
@@ -266,6 +257,34 @@ def mark_jobs(cr, domain_sql=None):
     )
 
 
+def _insert_live_sql(where=""):
+    """The statement storing the live facts (``where``: a filter of the live
+    view) with the key of each job and product, the missing keys created on
+    the way. One pass and no UPDATE: updating every fact row afterwards would
+    leave as many dead rows for every read to step over."""
+    columns = ", ".join(FACT_COLUMNS)
+    live_columns = ", ".join(f"live.{column}" for column in FACT_COLUMNS)
+    return f"""
+        WITH live AS MATERIALIZED (
+            SELECT {columns} FROM {LIVE_VIEW} {where}
+        ), new_key AS (
+            INSERT INTO {KEY_TABLE} (job_id, product_id)
+            SELECT job_id, COALESCE(product_id, 0) FROM live
+            ON CONFLICT DO NOTHING
+            RETURNING id, job_id, product_id
+        )
+        INSERT INTO {FACT_TABLE} ({columns}, key_id)
+        SELECT {live_columns}, COALESCE(old_key.id, new_key.id)
+          FROM live
+          LEFT JOIN {KEY_TABLE} old_key
+            ON old_key.job_id = live.job_id
+           AND old_key.product_id = COALESCE(live.product_id, 0)
+          LEFT JOIN new_key
+            ON new_key.job_id = live.job_id
+           AND new_key.product_id = COALESCE(live.product_id, 0)
+    """
+
+
 def _insert_facts(cr, job_ids=None):
     """Recompute the facts of ``job_ids`` (None: of every job).
 
@@ -274,28 +293,8 @@ def _insert_facts(cr, job_ids=None):
     the number of jobs (one filter on a list of jobs lets the planner scan whole
     tables once the list grows)."""
     if job_ids is None:
-        columns = SQL(", ").join(SQL.identifier(name) for name in FACT_COLUMNS)
         cr.execute(SQL(f"DELETE FROM {FACT_TABLE}"))
-        cr.execute(
-            SQL(
-                "INSERT INTO %s (%s) SELECT %s FROM %s",
-                SQL.identifier(FACT_TABLE),
-                columns,
-                columns,
-                SQL.identifier(LIVE_VIEW),
-            )
-        )
-        cr.execute(
-            SQL(
-                f"""
-                INSERT INTO {KEY_TABLE} (job_id, product_id)
-                SELECT job_id, COALESCE(product_id, 0) FROM {FACT_TABLE}
-                ON CONFLICT DO NOTHING;
-                UPDATE {FACT_TABLE} f SET key_id = k.id FROM {KEY_TABLE} k
-                 WHERE k.job_id = f.job_id AND k.product_id = COALESCE(f.product_id, 0);
-                """
-            )
-        )
+        cr.execute(SQL(_insert_live_sql()))
         return
     cr.execute(SQL(f"DELETE FROM {FACT_TABLE} WHERE job_id = ANY(%s)", job_ids))
     cr.execute(
