@@ -40,7 +40,8 @@ def period_amount(terms, period, segments):
     (a ``periods.Period``); ``segments`` lists (days, asset count) of the
     covered part (unused by a fixed fee)."""
     if terms.kind == "fixed":
-        segments = [(period.billed_days, 0)]
+        # the most common line: no asset count, no segments to add up
+        return terms.price_unit * period.billed_days / period.days * terms.quantity, 0
     amount = sum(
         amount_for_count(terms, count) * days / period.days for days, count in segments
     )

@@ -177,7 +177,8 @@ def install_facts(cr, live_query):
                 has_posted boolean NOT NULL DEFAULT FALSE,
                 draft_since timestamp
             );
-            ALTER TABLE {FACT_TABLE} ADD COLUMN IF NOT EXISTS key_id integer;
+            -- the key is joined at read time (see KEY_TABLE), not stored
+            ALTER TABLE {FACT_TABLE} DROP COLUMN IF EXISTS key_id;
             CREATE TABLE IF NOT EXISTS {KEY_TABLE} (
                 id serial PRIMARY KEY,
                 job_id integer NOT NULL,
@@ -221,7 +222,7 @@ def install_facts(cr, live_query):
             -- more than reading one job through it
             SET plan_cache_mode = force_generic_plan AS $$
             BEGIN
-              {_insert_live_sql("WHERE job_id = job")};
+              {_insert_sql("job")};
             END $$
             """
         )
@@ -257,31 +258,25 @@ def mark_jobs(cr, domain_sql=None):
     )
 
 
-def _insert_live_sql(where=""):
-    """The statement storing the live facts (``where``: a filter of the live
-    view) with the key of each job and product, the missing keys created on
-    the way. One pass and no UPDATE: updating every fact row afterwards would
-    leave as many dead rows for every read to step over."""
+def _insert_sql(job=None):
+    """The statements storing the live facts (all, or those of the job the SQL
+    expression ``job`` gives) and a key for each job and product that has none
+    yet. The key is not written into the facts: updating every fact row would
+    leave as many dead rows for every read to step over; the views join it."""
     columns = ", ".join(FACT_COLUMNS)
-    live_columns = ", ".join(f"live.{column}" for column in FACT_COLUMNS)
+    live_filter = f"WHERE job_id = {job}" if job else ""
+    fact_filter = f"AND f.job_id = {job}" if job else ""
     return f"""
-        WITH live AS MATERIALIZED (
-            SELECT {columns} FROM {LIVE_VIEW} {where}
-        ), new_key AS (
-            INSERT INTO {KEY_TABLE} (job_id, product_id)
-            SELECT job_id, COALESCE(product_id, 0) FROM live
-            ON CONFLICT DO NOTHING
-            RETURNING id, job_id, product_id
-        )
-        INSERT INTO {FACT_TABLE} ({columns}, key_id)
-        SELECT {live_columns}, COALESCE(old_key.id, new_key.id)
-          FROM live
-          LEFT JOIN {KEY_TABLE} old_key
-            ON old_key.job_id = live.job_id
-           AND old_key.product_id = COALESCE(live.product_id, 0)
-          LEFT JOIN new_key
-            ON new_key.job_id = live.job_id
-           AND new_key.product_id = COALESCE(live.product_id, 0)
+        INSERT INTO {FACT_TABLE} ({columns})
+        SELECT {columns} FROM {LIVE_VIEW} {live_filter};
+        INSERT INTO {KEY_TABLE} (job_id, product_id)
+        SELECT f.job_id, COALESCE(f.product_id, 0) FROM {FACT_TABLE} f
+         WHERE NOT EXISTS (
+               SELECT 1 FROM {KEY_TABLE} k
+                WHERE k.job_id = f.job_id
+                  AND k.product_id = COALESCE(f.product_id, 0))
+           {fact_filter}
+        ON CONFLICT DO NOTHING
     """
 
 
@@ -294,7 +289,7 @@ def _insert_facts(cr, job_ids=None):
     tables once the list grows)."""
     if job_ids is None:
         cr.execute(SQL(f"DELETE FROM {FACT_TABLE}"))
-        cr.execute(SQL(_insert_live_sql()))
+        cr.execute(SQL(_insert_sql()))
         return
     cr.execute(SQL(f"DELETE FROM {FACT_TABLE} WHERE job_id = ANY(%s)", job_ids))
     cr.execute(

@@ -272,7 +272,7 @@ class WorkshopLeakageReconciliation(models.Model):
         cost = product_cost("pp", "j.company_id")
         return SQL(
             """
-            SELECT f.key_id AS id,
+            SELECT k.id AS id,
                    f.job_id, f.product_id, j.company_id, j.partner_id, j.user_id,
                    j.job_type_id, j.state AS job_state, j.done_datetime,
                    c.currency_id, f.line_kind,
@@ -291,6 +291,9 @@ class WorkshopLeakageReconciliation(models.Model):
                    cls.leak_kind NOT IN %(not_leaks)s AS is_leak,
                    ABS(f.qty_difference) >= %(eps)s AS has_difference
               FROM %(facts)s f
+              -- the row's small, stable id (left out by the planner when unread)
+              LEFT JOIN %(keys)s k
+                ON k.job_id = f.job_id AND k.product_id = COALESCE(f.product_id, 0)
               JOIN workshop_job j ON j.id = f.job_id
               JOIN res_company c ON c.id = j.company_id
               LEFT JOIN product_product pp ON pp.id = f.product_id
@@ -302,6 +305,7 @@ class WorkshopLeakageReconciliation(models.Model):
                 self.env["workshop.leakage.exception"]._leak_kinds(is_leak=False)
             ),
             facts=SQL.identifier(FACT_TABLE),
+            keys=SQL.identifier(KEY_TABLE),
             cls=self._classification(),
             eps=EPSILON_SQL,
         )
