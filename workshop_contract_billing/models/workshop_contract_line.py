@@ -124,18 +124,20 @@ class WorkshopContractLine(models.Model):
     # ------------------------------------------------------------------
     # Pricing for a period
     # ------------------------------------------------------------------
-    def _pricing_terms(self):
+    def _pricing_terms(self, rounding=None):
         """The terms the line's price depends on, as plain values
-        (``pricing.LineTerms``)."""
+        (``pricing.LineTerms``); ``rounding``: of the contract's currency, when
+        the caller has it at hand (the forecast, for thousands of lines)."""
         self.ensure_one()
+        kind = self.kind
         return LineTerms(
-            self.kind,
+            kind,
             self.quantity,
             self.price_unit,
             tuple(sorted((tier.min_assets, tier.price_unit) for tier in self.tier_ids))
-            if self.kind == "tiered"
+            if kind == "tiered"
             else (),
-            self.contract_id.currency_id.rounding,
+            rounding or self.contract_id.currency_id.rounding,
         )
 
     def _amount_for_count(self, asset_count):

@@ -168,7 +168,7 @@ class WorkshopContractForecast(models.Model):
         anchor = period_anchor(contract.date_start, months, contract.period_alignment)
         billed = contract._billed_starts()
         currency = contract.currency_id
-        terms = [line._pricing_terms() for line in contract.line_ids]
+        terms = [line._pricing_terms(currency.rounding) for line in contract.line_ids]
         rows = []
         for period in iter_periods(anchor, months, contract.date_start, end, date_to):
             due = period.due_date(contract.invoicing_mode)
