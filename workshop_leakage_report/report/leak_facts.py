@@ -271,11 +271,8 @@ def _insert_sql(job=None):
         SELECT {columns} FROM {LIVE_VIEW} {live_filter};
         INSERT INTO {KEY_TABLE} (job_id, product_id)
         SELECT f.job_id, COALESCE(f.product_id, 0) FROM {FACT_TABLE} f
-         WHERE NOT EXISTS (
-               SELECT 1 FROM {KEY_TABLE} k
-                WHERE k.job_id = f.job_id
-                  AND k.product_id = COALESCE(f.product_id, 0))
-           {fact_filter}
+         WHERE TRUE {fact_filter}
+        -- one probe of the unique index per fact: no plan to get wrong
         ON CONFLICT DO NOTHING
     """
 
@@ -290,6 +287,9 @@ def _insert_facts(cr, job_ids=None):
     if job_ids is None:
         cr.execute(SQL(f"DELETE FROM {FACT_TABLE}"))
         cr.execute(SQL(_insert_sql()))
+        # every row is new: the planner's statistics of both tables are too
+        # (a read planned on an "empty" key table would scan it per fact)
+        cr.execute(SQL(f"ANALYZE {FACT_TABLE}, {KEY_TABLE}"))
         return
     cr.execute(SQL(f"DELETE FROM {FACT_TABLE} WHERE job_id = ANY(%s)", job_ids))
     cr.execute(
