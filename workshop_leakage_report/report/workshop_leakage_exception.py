@@ -141,10 +141,10 @@ class WorkshopLeakageException(models.Model):
                 "draft_not_posted",
                 _("Draft Invoice Not Posted"),
                 condition=SQL("f.draft_since IS NOT NULL"),
-                value=SQL(
-                    """CASE WHEN f.draft_since < %s - make_interval(
-                                days => COALESCE(c.workshop_leak_draft_days, 0))
-                            THEN 'draft_not_posted' ELSE 'in_billing' END""",
+                value=_aged(
+                    "draft_not_posted",
+                    SQL("f.draft_since"),
+                    SQL("c.workshop_leak_draft_days"),
                     now,
                 ),
             ),
@@ -157,11 +157,10 @@ class WorkshopLeakageException(models.Model):
                 "done_not_invoiced",
                 _("Done, Never Invoiced"),
                 condition=SQL("j.state IN ('done', 'signed') AND NOT f.has_posted"),
-                value=SQL(
-                    """CASE WHEN COALESCE(j.done_datetime, j.write_date) < %s
-                                 - make_interval(
-                                     days => COALESCE(c.workshop_leak_done_days, 0))
-                            THEN 'done_not_invoiced' ELSE 'in_billing' END""",
+                value=_aged(
+                    "done_not_invoiced",
+                    SQL("COALESCE(j.done_datetime, j.write_date)"),
+                    SQL("c.workshop_leak_done_days"),
                     now,
                 ),
             ),
@@ -537,3 +536,16 @@ class WorkshopLeakageException(models.Model):
 
     def _query(self):
         return SQL(" UNION ALL ").join(SQL("(%s)", s) for s in self._selects())
+
+
+def _aged(kind, since, days, now):
+    """SQL: ``kind`` once ``since`` is more than the company's ``days`` before
+    ``now``, else still "in_billing" (the loop may yet close)."""
+    return SQL(
+        "CASE WHEN %s < %s - make_interval(days => COALESCE(%s, 0)) "
+        "THEN %s ELSE 'in_billing' END",
+        since,
+        now,
+        days,
+        kind,
+    )
